@@ -1,0 +1,47 @@
+namespace VfsGateway.Vfs;
+
+/// <summary>
+/// What a backend can do, discovered once from the capability interfaces it implements plus the
+/// flags that change Vfs behaviour (rclone's fs.Features). Callers test a capability for null
+/// and fall back; core code never asks which backend it has.
+/// </summary>
+public sealed record BackendFeatures
+{
+    /// <summary>No real directories (S3, Azure): directories exist only as prefixes of files.</summary>
+    public bool BucketBased { get; init; }
+
+    /// <summary>An empty directory can exist and be listed.</summary>
+    public bool CanHaveEmptyDirectories { get; init; } = true;
+
+    /// <summary>A failed put can leave a partial object behind (local, sftp, ftp): the Vfs writes to a temp name and renames.</summary>
+    public bool PartialUploads { get; init; }
+
+    /// <summary>Names that differ only by case are the same file.</summary>
+    public bool CaseInsensitive { get; init; }
+
+    public IServerSideCopy? Copy { get; init; }
+
+    public IServerSideMove? Move { get; init; }
+
+    public IRecursiveList? ListRecursive { get; init; }
+
+    public IAbout? About { get; init; }
+
+    /// <summary>Builds the feature set of <paramref name="backend"/> from the interfaces it implements and the given flags.</summary>
+    public static BackendFeatures Discover(
+        object backend,
+        bool bucketBased = false,
+        bool canHaveEmptyDirectories = true,
+        bool partialUploads = false,
+        bool caseInsensitive = false) => new()
+        {
+            BucketBased = bucketBased,
+            CanHaveEmptyDirectories = canHaveEmptyDirectories,
+            PartialUploads = partialUploads,
+            CaseInsensitive = caseInsensitive,
+            Copy = backend as IServerSideCopy,
+            Move = backend as IServerSideMove,
+            ListRecursive = backend as IRecursiveList,
+            About = backend as IAbout,
+        };
+}

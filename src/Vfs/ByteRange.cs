@@ -1,0 +1,13 @@
+namespace VfsGateway.Vfs;
+
+/// <summary>A byte range to read: from <see cref="Offset"/>, <see cref="Length"/> bytes or to the end when null.</summary>
+public readonly record struct ByteRange(long Offset, long? Length = null)
+{
+    /// <summary>Clamps the range to an object of <paramref name="size"/> bytes; the result may be empty.</summary>
+    public (long Offset, long Count) Resolve(long size)
+    {
+        var start = Math.Min(Offset, size);
+        var count = Length is { } l ? Math.Min(l, size - start) : size - start;
+        return (start, Math.Max(0, count));
+    }
+}
