@@ -6,12 +6,14 @@ using VfsGateway.Vfs.Registry;
 namespace VfsGateway.ConformanceTests.Backends.Local;
 
 /// <summary>What only a local disk has: symlinks, a lazily created root, real file-system errors.</summary>
-public sealed class LocalBackendSpecificTests : IAsyncDisposable
+public sealed class LocalBackendSpecificTests : IAsyncLifetime
 {
     private readonly string _base = Path.Combine(Path.GetTempPath(), "vfsgw-local-" + Guid.NewGuid().ToString("N"));
     private readonly List<IBackend> _backends = [];
 
-    public async ValueTask DisposeAsync()
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
     {
         foreach (var backend in _backends)
         {
