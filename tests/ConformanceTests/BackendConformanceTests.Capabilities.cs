@@ -6,12 +6,12 @@ namespace VfsGateway.ConformanceTests;
 /// <summary>Optional capabilities when the backend has them, and the Vfs fallbacks that replace them when it does not.</summary>
 public abstract partial class BackendConformanceTests
 {
-    [Fact]
+    [ConformanceFact]
     public async Task Copy_ServerSide_CopiesAndKeepsSource()
     {
         if (Backend.Features.Copy is not { } copy)
         {
-            return;
+            throw new SkipException("the backend has no server-side copy");
         }
 
         var data = Bytes(100_000);
@@ -26,12 +26,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(["dst"], (await ListAsync("new/dir")).Select(e => e.Name));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Copy_ServerSideOverExisting_Replaces()
     {
         if (Backend.Features.Copy is not { } copy)
         {
-            return;
+            throw new SkipException("the backend has no server-side copy");
         }
 
         await PutBytesAsync("src", Bytes(10, seed: 1));
@@ -43,12 +43,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(["dst", "src"], (await ListAsync(string.Empty)).Select(e => e.Name).Order(StringComparer.Ordinal));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Copy_ServerSideMissingSource_ThrowsNotFound()
     {
         if (Backend.Features.Copy is not { } copy)
         {
-            return;
+            throw new SkipException("the backend has no server-side copy");
         }
 
         await PutBytesAsync("present", Bytes(1));
@@ -57,12 +57,12 @@ public abstract partial class BackendConformanceTests
         await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await Backend.StatAsync(P("dst"), Ct));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Copy_ServerSideModTime_IsPreserved()
     {
         if (Backend.Features.Copy is not { } copy || !Fixture.Supports(UnsupportedFeatures.SetModTime))
         {
-            return;
+            throw new SkipException("no server-side copy, or modification times unsupported");
         }
 
         var modTime = new DateTimeOffset(2010, 6, 7, 8, 9, 10, TimeSpan.Zero);
@@ -73,12 +73,12 @@ public abstract partial class BackendConformanceTests
         AssertCloseTo(modTime, (await Backend.StatAsync(P("dst"), Ct)).ModTime);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Move_ServerSide_MovesIntoNewDirectory()
     {
         if (Backend.Features.Move is not { } move)
         {
-            return;
+            throw new SkipException("the backend has no server-side move");
         }
 
         var data = Bytes(70_000);
@@ -92,12 +92,12 @@ public abstract partial class BackendConformanceTests
         await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await Backend.StatAsync(P("from/src"), Ct));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Move_ServerSideOverExisting_ReplacesAtomically()
     {
         if (Backend.Features.Move is not { } move)
         {
-            return;
+            throw new SkipException("the backend has no server-side move");
         }
 
         await PutBytesAsync("src", Bytes(10, seed: 1));
@@ -109,12 +109,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(["dst"], (await ListAsync(string.Empty)).Select(e => e.Name));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Move_ServerSideMissingSource_ThrowsNotFound()
     {
         if (Backend.Features.Move is not { } move)
         {
-            return;
+            throw new SkipException("the backend has no server-side move");
         }
 
         await PutBytesAsync("dst", Bytes(3));
@@ -123,12 +123,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(3), await ReadAsync("dst"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Move_ServerSideModTime_IsPreserved()
     {
         if (Backend.Features.Move is not { } move || !Fixture.Supports(UnsupportedFeatures.SetModTime))
         {
-            return;
+            throw new SkipException("no server-side move, or modification times unsupported");
         }
 
         var modTime = new DateTimeOffset(2011, 6, 7, 8, 9, 10, TimeSpan.Zero);
@@ -140,7 +140,7 @@ public abstract partial class BackendConformanceTests
         AssertCloseTo(modTime, (await Backend.StatAsync(P("dst"), Ct)).ModTime);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task CopyAndMove_WithoutCapabilities_FallBackThroughVfs()
     {
         var vfs = new VirtualFileSystem(new CapabilityHidingBackend(Backend));
@@ -155,12 +155,12 @@ public abstract partial class BackendConformanceTests
         await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await Backend.StatAsync(P("copied/c"), Ct));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task ListRecursive_Native_ReturnsWholeSubtree()
     {
         if (Backend.Features.ListRecursive is not { } recursive)
         {
-            return;
+            throw new SkipException("the backend has no native recursive listing");
         }
 
         await PutBytesAsync("r/a", Bytes(1));
@@ -175,12 +175,12 @@ public abstract partial class BackendConformanceTests
         Assert.All(entries, e => Assert.True(e.Path.IsUnder(P("r")) && e.Path != P("r")));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task About_WhenSupported_ReportsConsistentFigures()
     {
         if (Backend.Features.About is not { } about)
         {
-            return;
+            throw new SkipException("the backend cannot report space usage");
         }
 
         var info = await about.AboutAsync(Ct);

@@ -1,3 +1,4 @@
+using VfsGateway.ConformanceTests.Support;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.ConformanceTests;
@@ -5,12 +6,12 @@ namespace VfsGateway.ConformanceTests;
 /// <summary>Directories and deletion.</summary>
 public abstract partial class BackendConformanceTests
 {
-    [Fact]
+    [ConformanceFact]
     public async Task Mkdir_Empty_IsListedAndStattable()
     {
         if (!Backend.Features.CanHaveEmptyDirectories)
         {
-            return;
+            throw new SkipException("the backend cannot have empty directories");
         }
 
         await Backend.MkdirAsync(P("empty"), Ct);
@@ -22,7 +23,7 @@ public abstract partial class BackendConformanceTests
         Assert.True((await Backend.StatAsync(P("empty"), Ct)).IsDirectory);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Mkdir_Twice_IsIdempotent()
     {
         await Backend.MkdirAsync(P("x/y/z"), Ct);
@@ -35,7 +36,7 @@ public abstract partial class BackendConformanceTests
         }
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Mkdir_ExistingDirWithFiles_KeepsThem()
     {
         await PutBytesAsync("d/f", Bytes(4));
@@ -45,12 +46,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(4), await ReadAsync("d/f"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Mkdir_BelowAFile_Throws()
     {
         if (BucketBased)
         {
-            return;
+            throw new SkipException("bucket-based backends have no real directories");
         }
 
         await PutBytesAsync("file", Bytes(1));
@@ -60,12 +61,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(1), await ReadAsync("file"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Rmdir_Empty_RemovesIt()
     {
         if (!Backend.Features.CanHaveEmptyDirectories)
         {
-            return;
+            throw new SkipException("the backend cannot have empty directories");
         }
 
         await PutBytesAsync("keep", Bytes(1));
@@ -77,7 +78,7 @@ public abstract partial class BackendConformanceTests
         await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await Backend.StatAsync(P("gone"), Ct));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Rmdir_NonEmpty_ThrowsDirNotEmpty()
     {
         await PutBytesAsync("full/file", Bytes(1));
@@ -87,12 +88,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(1), await ReadAsync("full/file"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Rmdir_WithSubdirectory_ThrowsDirNotEmpty()
     {
         if (!Backend.Features.CanHaveEmptyDirectories)
         {
-            return;
+            throw new SkipException("the backend cannot have empty directories");
         }
 
         await Backend.MkdirAsync(P("outer/inner"), Ct);
@@ -100,12 +101,12 @@ public abstract partial class BackendConformanceTests
         await ThrowsKindAsync(VfsErrorKind.DirNotEmpty, async () => await Backend.RmdirAsync(P("outer"), Ct));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Rmdir_Missing_ThrowsDirNotFound()
     {
         if (BucketBased)
         {
-            return;
+            throw new SkipException("bucket-based backends have no real directories");
         }
 
         await PutBytesAsync("present", Bytes(1));
@@ -113,12 +114,12 @@ public abstract partial class BackendConformanceTests
         await ThrowsKindAsync(VfsErrorKind.DirNotFound, async () => await Backend.RmdirAsync(P("absent"), Ct));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Rmdir_File_ThrowsNotDirectory()
     {
         if (BucketBased)
         {
-            return;
+            throw new SkipException("bucket-based backends have no real directories");
         }
 
         await PutBytesAsync("file", Bytes(1));
@@ -127,7 +128,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(1), await ReadAsync("file"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Delete_File_RemovesOnlyIt()
     {
         await PutBytesAsync("d/a", Bytes(1));
@@ -139,7 +140,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(["b"], (await ListAsync("d")).Select(e => e.Name));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Delete_Missing_ThrowsNotFound()
     {
         await PutBytesAsync("present", Bytes(1));
@@ -148,12 +149,12 @@ public abstract partial class BackendConformanceTests
         await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await Backend.DeleteAsync(P("no/such/file"), Ct));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Delete_Directory_ThrowsIsDirectory()
     {
         if (BucketBased)
         {
-            return;
+            throw new SkipException("bucket-based backends have no real directories");
         }
 
         await PutBytesAsync("dir/child", Bytes(1));
@@ -162,7 +163,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(1), await ReadAsync("dir/child"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Delete_LastFile_ThenRmdirEmptiesTree()
     {
         await PutBytesAsync("p/q/file", Bytes(1));

@@ -6,7 +6,7 @@ namespace VfsGateway.ConformanceTests;
 /// <summary>Writes: lengths, failures, overwrites, names, depth, size, metadata.</summary>
 public abstract partial class BackendConformanceTests
 {
-    [Fact]
+    [ConformanceFact]
     public async Task Put_ZeroLength_StoresEmptyFile()
     {
         var entry = await PutBytesAsync("empty", []);
@@ -17,7 +17,7 @@ public abstract partial class BackendConformanceTests
         Assert.Contains(await ListAsync(string.Empty), e => e.Name == "empty" && !e.IsDirectory && e.Size == 0);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_ZeroLengthUnknownLength_StoresEmptyFile()
     {
         var entry = await Backend.PutAsync(P("empty"), new NonSeekableStream(new MemoryStream()), PutOptions.Default, Ct);
@@ -26,7 +26,7 @@ public abstract partial class BackendConformanceTests
         Assert.Empty(await ReadAsync("empty"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_UnknownLength_StoresWholeStream()
     {
         var data = Bytes(300_000);
@@ -37,7 +37,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(data, await ReadAsync("unknown"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_LengthShorterThanStream_StoresExactlyLength()
     {
         var data = Bytes(100);
@@ -48,7 +48,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(data[..40], await ReadAsync("cut"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_StreamShorterThanLength_ThrowsInvalidAndLeavesNothing()
     {
         await PutBytesAsync("other", Bytes(1));
@@ -61,7 +61,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(["other"], (await ListAsync(string.Empty)).Select(e => e.Name));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_DirectStreamShorterThanLength_ThrowsInvalid()
     {
         await ThrowsKindAsync(
@@ -69,7 +69,7 @@ public abstract partial class BackendConformanceTests
             async () => await Backend.PutAsync(P("short"), new MemoryStream(Bytes(10)), new PutOptions(20), Ct));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_StreamThrows_PropagatesAndKeepsPreviousObject()
     {
         var previous = Bytes(5000, seed: 3);
@@ -83,7 +83,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(["obj"], (await ListAsync(string.Empty)).Select(e => e.Name));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_StreamThrowsOnNewPath_LeavesNothing()
     {
         await PutBytesAsync("dir/keep", Bytes(1));
@@ -95,7 +95,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(["keep"], (await ListAsync("dir")).Select(e => e.Name));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_Overwrite_ReplacesContentAndSize()
     {
         await PutBytesAsync("obj", Bytes(100_000, seed: 1));
@@ -131,7 +131,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(P("odd").Join(name), listed.Path);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_OddDirectoryName_RoundTrips()
     {
         await PutBytesAsync("dir with space/ü 名/file name", Bytes(3));
@@ -141,7 +141,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(3), await ReadAsync("dir with space/ü 名/file name"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_DeepPath_CreatesEveryParent()
     {
         const string Deep = "a/b/c/d/e/f/g/h/file";
@@ -159,12 +159,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(9), await ReadAsync(Deep));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_OntoDirectory_ThrowsIsDirectory()
     {
         if (BucketBased)
         {
-            return;
+            throw new SkipException("bucket-based backends have no real directories");
         }
 
         await PutBytesAsync("dir/child", Bytes(1));
@@ -173,12 +173,12 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(1), await ReadAsync("dir/child"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_BelowAFile_ThrowsNotDirectory()
     {
         if (BucketBased)
         {
-            return;
+            throw new SkipException("bucket-based backends have no real directories");
         }
 
         await PutBytesAsync("file", Bytes(2));
@@ -187,20 +187,20 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(Bytes(2), await ReadAsync("file"));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_LargeKnownLength_RoundTripsByHash() =>
         await PutLargeAsync(knownLength: true);
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_LargeUnknownLength_RoundTripsByHash() =>
         await PutLargeAsync(knownLength: false);
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_ModTime_IsPreserved()
     {
         if (!Fixture.Supports(UnsupportedFeatures.SetModTime))
         {
-            return;
+            throw new SkipException("the fixture declares modification times unsupported");
         }
 
         var modTime = new DateTimeOffset(2001, 2, 3, 4, 5, 6, TimeSpan.Zero);
@@ -212,7 +212,7 @@ public abstract partial class BackendConformanceTests
         AssertCloseTo(modTime, Assert.Single(await ListAsync(string.Empty)).ModTime);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_WithoutModTime_RecordsAboutNow()
     {
         var before = DateTimeOffset.UtcNow;
@@ -223,12 +223,12 @@ public abstract partial class BackendConformanceTests
         Assert.InRange(stored, before - TimeSpan.FromMinutes(2), DateTimeOffset.UtcNow + TimeSpan.FromMinutes(2));
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_ContentType_IsStored()
     {
         if (!Fixture.Supports(UnsupportedFeatures.ContentType))
         {
-            return;
+            throw new SkipException("the fixture declares content types unsupported");
         }
 
         await PutBytesAsync("typed", Bytes(5), new PutOptions(5, ContentType: "application/x-test"));
@@ -236,7 +236,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal("application/x-test", (await Backend.StatAsync(P("typed"), Ct)).ContentType);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_Concurrent_AllLand()
     {
         var names = Enumerable.Range(0, 16).Select(i => $"par/f{i:D2}").ToList();
@@ -251,7 +251,7 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(16, (await ListAsync("par")).Count);
     }
 
-    [Fact]
+    [ConformanceFact]
     public async Task Put_Root_ThrowsInvalid()
     {
         await ThrowsKindAsync(VfsErrorKind.Invalid, async () => await Backend.PutAsync(VfsPath.Root, new MemoryStream(Bytes(1)), new PutOptions(1), Ct));
