@@ -54,8 +54,14 @@ public sealed partial class VirtualFileSystem
         if (Features.ListRecursive is { } native)
         {
             var overlay = _cache?.DirtyBelow(dir).ToDictionary(e => e.Path);
-            await foreach (var entry in native.ListRecursiveAsync(dir, cancellationToken).ConfigureAwait(false))
+            var source = TolerateMissingAsync(native.ListRecursiveAsync(dir, cancellationToken), overlay is { Count: > 0 }, cancellationToken);
+            await foreach (var entry in source.ConfigureAwait(false))
             {
+                if (entry is null)
+                {
+                    break;
+                }
+
                 if (TempNames.IsTemp(entry.Name))
                 {
                     continue;
@@ -103,21 +109,52 @@ public sealed partial class VirtualFileSystem
 
         var epoch = _dirCache.BeginFill();
         var collected = _dirCache.Enabled ? new List<Entry>() : null;
-        var enumerator = _backend.ListAsync(dir, cancellationToken).GetAsyncEnumerator(cancellationToken);
+        await foreach (var entry in TolerateMissingAsync(_backend.ListAsync(dir, cancellationToken), tolerateMissing, cancellationToken).ConfigureAwait(false))
+        {
+            if (entry is null)
+            {
+                // The directory exists only in the cache so far: nothing to remember about the backend.
+                collected = null;
+                break;
+            }
+
+            collected?.Add(entry);
+            yield return entry;
+        }
+
+        if (collected is not null)
+        {
+            _dirCache.Store(dir, collected, epoch);
+        }
+    }
+
+    /// <summary>
+    /// Passes a backend listing through; when <paramref name="tolerate"/> is set, a DirNotFound
+    /// (the directory exists only in the cache so far, its files are not uploaded yet) ends the
+    /// listing with a null marker instead of failing.
+    /// </summary>
+    private static async IAsyncEnumerable<Entry?> TolerateMissingAsync(IAsyncEnumerable<Entry> source, bool tolerate, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var enumerator = source.GetAsyncEnumerator(cancellationToken);
         try
         {
             while (true)
             {
                 bool more;
+                var missing = false;
                 try
                 {
                     more = await enumerator.MoveNextAsync().ConfigureAwait(false);
                 }
-                catch (VfsException e) when (tolerateMissing && e.Kind == VfsErrorKind.DirNotFound)
+                catch (VfsException e) when (tolerate && e.Kind == VfsErrorKind.DirNotFound)
                 {
-                    // The directory exists only in the cache so far (its files are not uploaded yet).
-                    collected = null;
                     more = false;
+                    missing = true;
+                }
+
+                if (missing)
+                {
+                    yield return null;
                 }
 
                 if (!more)
@@ -125,18 +162,12 @@ public sealed partial class VirtualFileSystem
                     break;
                 }
 
-                collected?.Add(enumerator.Current);
                 yield return enumerator.Current;
             }
         }
         finally
         {
             await enumerator.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (collected is not null)
-        {
-            _dirCache.Store(dir, collected, epoch);
         }
     }
 }
