@@ -13,6 +13,7 @@ internal sealed partial class VfsCache
     /// </summary>
     public async ValueTask<Entry> WriteAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
     {
+        ThrowIfStopped();
         var key = CacheNames.Key(path.Value);
         var generation = NextGeneration();
         var dataPath = _store.DataPath(key, generation);
@@ -51,6 +52,7 @@ internal sealed partial class VfsCache
         {
             try
             {
+                ThrowIfStopped();
                 await WithSpaceRetryAsync(() => _store.WriteRecordAsync(key, record, CancellationToken.None)).ConfigureAwait(false);
             }
             catch
@@ -87,6 +89,15 @@ internal sealed partial class VfsCache
         }
 
         return Entry.File(path, size, record.ModTime, null, record.ContentType);
+    }
+
+    /// <summary>After a stop the lock file is released: another process may own the directory now.</summary>
+    private void ThrowIfStopped()
+    {
+        if (_abandoned || _schedulerStop.IsCancellationRequested)
+        {
+            throw new VfsException(VfsErrorKind.Transient, "the vfs cache is shut down");
+        }
     }
 
     private SafeFileHandle CreateDataFile(string key, long generation)
