@@ -176,7 +176,17 @@ internal sealed partial class VfsCache
                 CacheLog.Uploaded(_logger, item.Path.Value, record.Size);
                 if (stillCurrent && !_abandoned)
                 {
-                    await MarkCleanAsync(item, record, uploaded).ConfigureAwait(false);
+                    try
+                    {
+                        await MarkCleanAsync(item, record, uploaded).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is IOException or UnauthorizedAccessException or VfsException)
+                    {
+                        // The upload is done but the cache could not record it: upload again later
+                        // (harmless, same bytes) rather than leave a dirty item nobody retries.
+                        CacheLog.BackgroundError(_logger, $"recording the upload of {item.Path}", e.Message);
+                        Enqueue(item, generation, _time.GetUtcNow() + RetryDelay(++item.ConsecutiveFailures));
+                    }
                 }
             }
             else if (stillCurrent && !cancel.IsCancellationRequested && !_abandoned)
