@@ -3,7 +3,7 @@ using VfsGateway.Vfs;
 
 namespace VfsGateway.ConformanceTests.Vfs;
 
-public sealed class LocalFullVfsTests : VfsConformanceTests
+public sealed class LocalFullVfsTests : VfsCacheModeConformanceTests
 {
     protected override VfsCacheMode Mode => VfsCacheMode.Full;
 

@@ -3,7 +3,7 @@ using VfsGateway.Vfs;
 
 namespace VfsGateway.ConformanceTests.Vfs;
 
-public sealed class LocalOffVfsTests : VfsConformanceTests
+public sealed class LocalOffVfsTests : VfsCacheModeConformanceTests
 {
     protected override VfsCacheMode Mode => VfsCacheMode.Off;
 

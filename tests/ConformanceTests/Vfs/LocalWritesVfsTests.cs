@@ -3,7 +3,7 @@ using VfsGateway.Vfs;
 
 namespace VfsGateway.ConformanceTests.Vfs;
 
-public sealed class LocalWritesVfsTests : VfsConformanceTests
+public sealed class LocalWritesVfsTests : VfsCacheModeConformanceTests
 {
     protected override VfsCacheMode Mode => VfsCacheMode.Writes;
 

@@ -3,7 +3,7 @@ using VfsGateway.Vfs;
 
 namespace VfsGateway.ConformanceTests.Vfs;
 
-public sealed class MemoryOffVfsTests : VfsConformanceTests
+public sealed class MemoryOffVfsTests : VfsCacheModeConformanceTests
 {
     protected override VfsCacheMode Mode => VfsCacheMode.Off;
 

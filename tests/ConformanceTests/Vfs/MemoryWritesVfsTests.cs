@@ -3,7 +3,7 @@ using VfsGateway.Vfs;
 
 namespace VfsGateway.ConformanceTests.Vfs;
 
-public sealed class MemoryWritesVfsTests : VfsConformanceTests
+public sealed class MemoryWritesVfsTests : VfsCacheModeConformanceTests
 {
     protected override VfsCacheMode Mode => VfsCacheMode.Writes;
 

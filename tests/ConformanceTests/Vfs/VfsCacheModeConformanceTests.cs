@@ -8,7 +8,7 @@ namespace VfsGateway.ConformanceTests.Vfs;
 /// frontend sees must not depend on the mode, and in every mode every acknowledged write ends up
 /// in the backend byte for byte.
 /// </summary>
-public abstract class VfsConformanceTests : IAsyncLifetime, IAsyncDisposable
+public abstract class VfsCacheModeConformanceTests : IAsyncLifetime, IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
     private readonly string _temp = Path.Combine(Path.GetTempPath(), "vfs-conf-" + Guid.NewGuid().ToString("N"));
