@@ -211,6 +211,8 @@ internal sealed partial class VfsCache
     /// <summary>The upload succeeded: mode writes forgets the item, mode full keeps it as a clean copy.</summary>
     private async ValueTask MarkCleanAsync(CacheItem item, CacheRecord record, Entry uploaded)
     {
+        // Into the dir cache first, so no listing falls between the dirty overlay and the backend's view.
+        _vfs.DirCacheUpsert(uploaded);
         if (!FullMode || item.Data is null)
         {
             ClearItem(item);
@@ -232,7 +234,6 @@ internal sealed partial class VfsCache
         }
 
         item.ConsecutiveFailures = 0;
-        _vfs.DirCacheUpsert(uploaded);
     }
 
     private TimeSpan RetryDelay(int failures)
