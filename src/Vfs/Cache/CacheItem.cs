@@ -37,15 +37,4 @@ internal sealed class CacheItem(VfsPath path, string key)
 
     /// <summary>Bytes this item occupies in the cache.</summary>
     public long CachedBytes => Data?.Ranges.Covered ?? 0;
-
-    public async ValueTask<Releaser> AcquireAsync(CancellationToken cancellationToken)
-    {
-        await Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Releaser(Lock);
-    }
-
-    internal readonly struct Releaser(SemaphoreSlim semaphore) : IDisposable
-    {
-        public void Dispose() => semaphore.Release();
-    }
 }
