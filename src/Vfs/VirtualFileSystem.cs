@@ -1,6 +1,6 @@
-using System.Runtime.CompilerServices;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using VfsGateway.Vfs.Cache;
 
 namespace VfsGateway.Vfs;
 
@@ -10,22 +10,36 @@ namespace VfsGateway.Vfs;
 /// <see cref="VfsCacheMode.Off"/> reads stream from the backend and writes stream to it; on
 /// backends with <see cref="BackendFeatures.PartialUploads"/> a write goes to a temporary name
 /// that is renamed over the target only after the whole content arrived, so no partial object is
-/// ever visible. Transient backend errors of idempotent operations are retried here, in one place.
+/// ever visible. In modes <see cref="VfsCacheMode.Writes"/> and <see cref="VfsCacheMode.Full"/> a
+/// write is acknowledged once it is durable in the cache directory and uploaded in the background
+/// (see docs/vfs.md). Directory listings are cached for <see cref="VfsOptions.DirCacheTime"/> in
+/// every mode. Transient backend errors of idempotent operations are retried here, in one place.
 /// </summary>
 public sealed partial class VirtualFileSystem : IAsyncDisposable
 {
     private const int MaxAttempts = 3;
+    private static readonly VfsCacheStats NoStats = new();
     private readonly IBackend _backend;
     private readonly ILogger _logger;
+    private readonly DirCache _dirCache;
+    private readonly VfsCache? _cache;
+    private int _disposed;
 
+    /// <summary>
+    /// Creates the Vfs. In modes writes and full this opens the cache directory: it takes the lock
+    /// file (a second process on the same directory fails with <see cref="VfsErrorKind.AlreadyExists"/>),
+    /// discards half-written files and queues every dirty item left by an earlier run for upload.
+    /// </summary>
     public VirtualFileSystem(IBackend backend, VfsOptions? options = null, ILogger<VirtualFileSystem>? logger = null)
     {
         _backend = backend;
         Options = options ?? VfsOptions.Default;
+        Options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _dirCache = new DirCache(Options.DirCacheTime, TimeProvider.System);
         if (Options.CacheMode != VfsCacheMode.Off)
         {
-            throw new VfsException(VfsErrorKind.NotSupported, $"--vfs-cache-mode {Options.CacheMode.ToString().ToLowerInvariant()} is not implemented yet");
+            _cache = new VfsCache(this, Options, _logger, TimeProvider.System);
         }
     }
 
@@ -33,139 +47,102 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
 
     public BackendFeatures Features => _backend.Features;
 
-    /// <summary>Lists the direct children of <paramref name="dir"/>; in-flight temporary files are never listed.</summary>
-    public async IAsyncEnumerable<Entry> ListAsync(VfsPath dir, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        await foreach (var entry in _backend.ListAsync(dir, cancellationToken).ConfigureAwait(false))
-        {
-            if (!TempNames.IsTemp(entry.Name))
-            {
-                yield return entry;
-            }
-        }
-    }
+    /// <summary>Live cache counters for metrics (all zero in mode off).</summary>
+    public VfsCacheStats CacheStats => _cache?.Stats ?? NoStats;
 
-    /// <summary>Lists everything below <paramref name="dir"/>: natively where the backend can, else by walking directories.</summary>
-    public async IAsyncEnumerable<Entry> ListRecursiveAsync(VfsPath dir, [EnumeratorCancellation] CancellationToken cancellationToken)
-    {
-        if (Features.ListRecursive is { } native)
-        {
-            await foreach (var entry in native.ListRecursiveAsync(dir, cancellationToken).ConfigureAwait(false))
-            {
-                if (!TempNames.IsTemp(entry.Name))
-                {
-                    yield return entry;
-                }
-            }
+    /// <summary>The cache directory in use, or null in mode off.</summary>
+    public string? CacheDirectory => _cache?.Directory;
 
-            yield break;
-        }
+    /// <summary>Creates the Vfs without blocking the caller's thread on the cache directory scan.</summary>
+    public static async ValueTask<VirtualFileSystem> CreateAsync(IBackend backend, VfsOptions? options = null, ILogger<VirtualFileSystem>? logger = null, CancellationToken cancellationToken = default) =>
+        await Task.Run(() => new VirtualFileSystem(backend, options, logger), cancellationToken).ConfigureAwait(false);
 
-        var pending = new Stack<VfsPath>();
-        pending.Push(dir);
-        while (pending.Count > 0)
-        {
-            var current = pending.Pop();
-            await foreach (var entry in ListAsync(current, cancellationToken).ConfigureAwait(false))
-            {
-                yield return entry;
-                if (entry.IsDirectory)
-                {
-                    pending.Push(entry.Path);
-                }
-            }
-        }
-    }
-
-    public ValueTask<Entry> StatAsync(VfsPath path, CancellationToken cancellationToken) =>
-        RetryAsync(ct => _backend.StatAsync(path, ct), "stat", path, cancellationToken);
-
-    public ValueTask<Stream> OpenReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken) =>
-        RetryAsync(ct => _backend.OpenReadAsync(path, range, ct), "open", path, cancellationToken);
+    /// <summary>Completes when every acknowledged write is in the backend (at once in mode off).</summary>
+    public Task WaitForUploadsAsync(CancellationToken cancellationToken) =>
+        _cache?.WaitForUploadsAsync(cancellationToken) ?? Task.CompletedTask;
 
     /// <summary>
-    /// Stores <paramref name="content"/> at <paramref name="path"/>. If the content stream throws
-    /// (a digest mismatch, a quota overrun, a client that went away), nothing is left behind and the
-    /// previous object, if any, is untouched. Success means the object is durable in the backend.
+    /// Stops background uploads: running ones get <paramref name="timeout"/> to finish, the rest
+    /// stay queued in the cache directory for the next start. The backend stays open.
     /// </summary>
-    public async ValueTask<Entry> PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
+    public ValueTask StopAsync(TimeSpan timeout) => _cache?.StopAsync(timeout) ?? ValueTask.CompletedTask;
+
+    /// <summary>Stops the cache (waiting up to <see cref="VfsOptions.ShutdownTimeout"/> for running uploads) and disposes the backend.</summary>
+    public async ValueTask DisposeAsync()
     {
-        if (path.IsRoot)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
-            throw new VfsException(VfsErrorKind.Invalid, "cannot write to the root");
+            return;
         }
 
-        if (TempNames.IsTemp(path.Name))
-        {
-            throw new VfsException(VfsErrorKind.Invalid, $"'{path.Name}' is reserved for in-flight uploads", path.Value);
-        }
-
-        if (!Features.PartialUploads || Features.Move is not { } move)
-        {
-            return await _backend.PutAsync(path, content, options, cancellationToken).ConfigureAwait(false);
-        }
-
-        var temp = TempNames.For(path);
         try
         {
-            await _backend.PutAsync(temp, content, options, cancellationToken).ConfigureAwait(false);
-            return await move.MoveAsync(temp, path, cancellationToken).ConfigureAwait(false);
+            await StopAsync(Options.ShutdownTimeout).ConfigureAwait(false);
         }
-        catch
+        finally
         {
-            await DeleteQuietlyAsync(temp).ConfigureAwait(false);
-            throw;
+            await _backend.DisposeAsync().ConfigureAwait(false);
         }
     }
 
-    public ValueTask DeleteAsync(VfsPath path, CancellationToken cancellationToken) =>
-        RetryAsync(async ct => { await _backend.DeleteAsync(path, ct).ConfigureAwait(false); return true; }, "delete", path, cancellationToken).AsTask().AsValueTaskVoid();
-
-    public ValueTask MkdirAsync(VfsPath dir, CancellationToken cancellationToken) =>
-        RetryAsync(async ct => { await _backend.MkdirAsync(dir, ct).ConfigureAwait(false); return true; }, "mkdir", dir, cancellationToken).AsTask().AsValueTaskVoid();
-
-    public ValueTask RmdirAsync(VfsPath dir, CancellationToken cancellationToken) =>
-        RetryAsync(async ct => { await _backend.RmdirAsync(dir, ct).ConfigureAwait(false); return true; }, "rmdir", dir, cancellationToken).AsTask().AsValueTaskVoid();
-
-    /// <summary>Copies a file: server-side where the backend can, else by streaming it through.</summary>
-    public async ValueTask<Entry> CopyAsync(VfsPath from, VfsPath to, CancellationToken cancellationToken)
+    /// <summary>Test hook: the process "dies" — nothing is flushed or waited for, the lock is released.</summary>
+    internal void AbandonForTests()
     {
-        if (Features.Copy is { } copy)
-        {
-            return await copy.CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
-        }
-
-        var source = await StatAsync(from, cancellationToken).ConfigureAwait(false);
-        if (source.IsDirectory)
-        {
-            throw VfsException.IsDirectory(from);
-        }
-
-        var stream = await OpenReadAsync(from, null, cancellationToken).ConfigureAwait(false);
-        await using (stream.ConfigureAwait(false))
-        {
-            return await PutAsync(to, stream, new PutOptions(source.Size, source.ModTime, source.ContentType), cancellationToken).ConfigureAwait(false);
-        }
+        _disposed = 1;
+        _cache?.Abandon();
     }
 
-    /// <summary>Moves a file: server-side where the backend can, else copy then delete.</summary>
-    public async ValueTask<Entry> MoveAsync(VfsPath from, VfsPath to, CancellationToken cancellationToken)
+    /// <summary>Test hook into the cache (null in mode off).</summary>
+    internal VfsCache? Cache => _cache;
+
+    public async ValueTask<Entry> StatAsync(VfsPath path, CancellationToken cancellationToken)
     {
-        if (Features.Move is { } move)
+        if (_cache is not null && !path.IsRoot)
         {
-            return await move.MoveAsync(from, to, cancellationToken).ConfigureAwait(false);
+            if (_cache.DirtyEntry(path) is { } dirty)
+            {
+                return dirty;
+            }
+
+            if (_cache.HasDirtyBelow(path))
+            {
+                return Entry.Directory(path);
+            }
         }
 
-        var entry = await CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
-        await DeleteAsync(from, cancellationToken).ConfigureAwait(false);
-        return entry;
+        return await StatBackendAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<Stream> OpenReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken)
+    {
+        if (_cache is not null && !path.IsRoot &&
+            await _cache.TryOpenReadAsync(path, range, ct => StatBackendAsync(path, ct), cancellationToken).ConfigureAwait(false) is { } cached)
+        {
+            return cached;
+        }
+
+        return await OpenBackendReadAsync(path, range, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Space figures, or null when the backend cannot tell.</summary>
     public async ValueTask<AboutInfo?> AboutAsync(CancellationToken cancellationToken) =>
         Features.About is { } about ? await about.AboutAsync(cancellationToken).ConfigureAwait(false) : null;
 
-    public ValueTask DisposeAsync() => _backend.DisposeAsync();
+    /// <summary>Stat answered from the dir cache when the parent listing is cached, else by the backend.</summary>
+    internal ValueTask<Entry> StatBackendAsync(VfsPath path, CancellationToken cancellationToken)
+    {
+        if (_dirCache.TryLookup(path, out var cached))
+        {
+            return cached is not null && !TempNames.IsTemp(path.Name) ? ValueTask.FromResult(cached) : ValueTask.FromException<Entry>(VfsException.NotFound(path));
+        }
+
+        return RetryAsync(ct => _backend.StatAsync(path, ct), "stat", path, cancellationToken);
+    }
+
+    internal ValueTask<Stream> OpenBackendReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken) =>
+        RetryAsync(ct => _backend.OpenReadAsync(path, range, ct), "open", path, cancellationToken);
+
+    internal void DirCacheUpsert(Entry entry) => _dirCache.Upsert(entry);
 
     private async ValueTask<T> RetryAsync<T>(Func<CancellationToken, ValueTask<T>> operation, string what, VfsPath path, CancellationToken cancellationToken)
     {
@@ -180,23 +157,6 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
                 LogRetry(_logger, what, path.Value, attempt, e.Message);
                 await Task.Delay(TimeSpan.FromMilliseconds(100 * (1 << attempt)), cancellationToken).ConfigureAwait(false);
             }
-        }
-    }
-
-    private async ValueTask DeleteQuietlyAsync(VfsPath temp)
-    {
-        try
-        {
-            // Not the request's token: the client may be gone, the cleanup must still happen.
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-            await _backend.DeleteAsync(temp, cts.Token).ConfigureAwait(false);
-        }
-        catch (VfsException e) when (e.Kind == VfsErrorKind.NotFound)
-        {
-        }
-        catch (Exception e)
-        {
-            LogCleanupFailed(_logger, temp.Value, e.Message);
         }
     }
 

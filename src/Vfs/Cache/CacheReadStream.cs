@@ -1,0 +1,118 @@
+using Microsoft.Win32.SafeHandles;
+
+namespace VfsGateway.Vfs.Cache;
+
+/// <summary>
+/// A read of a cached item: positional reads from the item's data file, fetching missing ranges
+/// from the backend first (mode full). Holds the item open, so eviction leaves it alone.
+/// </summary>
+internal sealed class CacheReadStream : Stream
+{
+    private readonly VfsCache _cache;
+    private readonly CacheItem _item;
+    private readonly CacheData _data;
+    private readonly SafeFileHandle _handle;
+    private readonly long _start;
+    private readonly long _end;
+    private long _position;
+    private bool _fetched;
+    private int _disposed;
+
+    public CacheReadStream(VfsCache cache, CacheItem item, CacheData data, SafeFileHandle handle, long start, long count)
+    {
+        _cache = cache;
+        _item = item;
+        _data = data;
+        _handle = handle;
+        _start = start;
+        _end = start + count;
+        _position = start;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => _end - _start;
+
+    public override long Position
+    {
+        get => _position - _start;
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        var want = (int)Math.Min(buffer.Length, _end - _position);
+        if (want <= 0)
+        {
+            return 0;
+        }
+
+        if (!_data.IsComplete)
+        {
+            _fetched |= await _cache.EnsurePresentAsync(_item, _data, _handle, _position, want, cancellationToken).ConfigureAwait(false);
+        }
+
+        var read = await RandomAccess.ReadAsync(_handle, buffer[..want], _position, cancellationToken).ConfigureAwait(false);
+        if (read == 0)
+        {
+            throw new VfsException(VfsErrorKind.Transient, $"cache file of '{_item.Path}' ended early", _item.Path.Value);
+        }
+
+        _position += read;
+        return read;
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            try
+            {
+                await _cache.ReleaseAsync(_item, _data, _handle, _fetched).ConfigureAwait(false);
+            }
+            finally
+            {
+                _handle.Dispose();
+            }
+        }
+
+        await base.DisposeAsync().ConfigureAwait(false);
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            try
+            {
+                _cache.ReleaseAsync(_item, _data, _handle, _fetched).AsTask().GetAwaiter().GetResult();
+            }
+            finally
+            {
+                _handle.Dispose();
+            }
+        }
+
+        base.Dispose(disposing);
+    }
+}

@@ -1,0 +1,182 @@
+namespace VfsGateway.Vfs;
+
+public sealed partial class VirtualFileSystem
+{
+    /// <summary>
+    /// Stores <paramref name="content"/> at <paramref name="path"/>. If the content stream throws
+    /// (a digest mismatch, a quota overrun, a client that went away), nothing is left behind and the
+    /// previous object, if any, is untouched. Success means: in mode off, the object is durable in
+    /// the backend; in modes writes and full, it is durable in the cache directory and will be
+    /// uploaded (after <see cref="VfsOptions.WriteBack"/>, retried until it succeeds, across restarts).
+    /// </summary>
+    public async ValueTask<Entry> PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
+    {
+        if (path.IsRoot)
+        {
+            throw new VfsException(VfsErrorKind.Invalid, "cannot write to the root");
+        }
+
+        if (TempNames.IsTemp(path.Name))
+        {
+            throw new VfsException(VfsErrorKind.Invalid, $"'{path.Name}' is reserved for in-flight uploads", path.Value);
+        }
+
+        if (_cache is null)
+        {
+            var stored = await PutToBackendAsync(path, content, options, cancellationToken).ConfigureAwait(false);
+            _dirCache.Upsert(stored);
+            return stored;
+        }
+
+        // An upload that can never succeed must be refused now, while the client can still be told.
+        if (_cache.HasDirtyBelow(path) || (_dirCache.TryLookup(path, out var existing) && existing is { IsDirectory: true }))
+        {
+            throw VfsException.IsDirectory(path);
+        }
+
+        for (var parent = path.Parent; !parent.IsRoot; parent = parent.Parent)
+        {
+            if (_cache.DirtyEntry(parent) is not null || (_dirCache.TryLookup(parent, out var p) && p is { IsDirectory: false }))
+            {
+                throw VfsException.NotDirectory(parent);
+            }
+        }
+
+        return await _cache.WriteAsync(path, content, options, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Deletes a file; a write still waiting in the cache is cancelled (never uploaded).</summary>
+    public async ValueTask DeleteAsync(VfsPath path, CancellationToken cancellationToken)
+    {
+        var wasDirty = _cache is not null && await _cache.DropAsync(path, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await RetryAsync(async ct => { await _backend.DeleteAsync(path, ct).ConfigureAwait(false); return true; }, "delete", path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (wasDirty && e.Kind == VfsErrorKind.NotFound)
+        {
+            // It existed only in the cache.
+        }
+        finally
+        {
+            _dirCache.Remove(path, Features.BucketBased);
+        }
+    }
+
+    public async ValueTask MkdirAsync(VfsPath dir, CancellationToken cancellationToken)
+    {
+        await RetryAsync(async ct => { await _backend.MkdirAsync(dir, ct).ConfigureAwait(false); return true; }, "mkdir", dir, cancellationToken).ConfigureAwait(false);
+        if (!dir.IsRoot)
+        {
+            _dirCache.Upsert(Entry.Directory(dir));
+        }
+    }
+
+    public async ValueTask RmdirAsync(VfsPath dir, CancellationToken cancellationToken)
+    {
+        if (_cache is not null && _cache.HasDirtyBelow(dir))
+        {
+            throw VfsException.DirNotEmpty(dir);
+        }
+
+        try
+        {
+            await RetryAsync(async ct => { await _backend.RmdirAsync(dir, ct).ConfigureAwait(false); return true; }, "rmdir", dir, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _dirCache.Remove(dir, Features.BucketBased);
+        }
+    }
+
+    /// <summary>Copies a file: server-side where the backend can, else by streaming it through.</summary>
+    public async ValueTask<Entry> CopyAsync(VfsPath from, VfsPath to, CancellationToken cancellationToken)
+    {
+        var sourceDirty = _cache?.DirtyEntry(from) is not null;
+        if (Features.Copy is { } copy && !sourceDirty)
+        {
+            if (_cache is not null)
+            {
+                // A pending write to the target would otherwise be uploaded over the copy later.
+                await _cache.DropAsync(to, cancellationToken).ConfigureAwait(false);
+            }
+
+            var copied = await copy.CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
+            _dirCache.Upsert(copied);
+            return copied;
+        }
+
+        var source = await StatAsync(from, cancellationToken).ConfigureAwait(false);
+        if (source.IsDirectory)
+        {
+            throw VfsException.IsDirectory(from);
+        }
+
+        var stream = await OpenReadAsync(from, null, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            return await PutAsync(to, stream, new PutOptions(source.Size, source.ModTime, source.ContentType), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Moves a file: server-side where the backend can, else copy then delete.</summary>
+    public async ValueTask<Entry> MoveAsync(VfsPath from, VfsPath to, CancellationToken cancellationToken)
+    {
+        var sourceDirty = _cache?.DirtyEntry(from) is not null;
+        if (Features.Move is { } move && !sourceDirty)
+        {
+            if (_cache is not null)
+            {
+                await _cache.DropAsync(to, cancellationToken).ConfigureAwait(false);
+                await _cache.DropAsync(from, cancellationToken).ConfigureAwait(false);
+            }
+
+            var moved = await move.MoveAsync(from, to, cancellationToken).ConfigureAwait(false);
+            _dirCache.Remove(from, Features.BucketBased);
+            _dirCache.Upsert(moved);
+            return moved;
+        }
+
+        var entry = await CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
+        await DeleteAsync(from, cancellationToken).ConfigureAwait(false);
+        return entry;
+    }
+
+    /// <summary>The mode-off write path, also used by background uploads: temp name + rename where a failed put can leave a partial object.</summary>
+    internal async ValueTask<Entry> PutToBackendAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
+    {
+        if (!Features.PartialUploads || Features.Move is not { } move)
+        {
+            return await _backend.PutAsync(path, content, options, cancellationToken).ConfigureAwait(false);
+        }
+
+        var temp = TempNames.For(path);
+        try
+        {
+            await _backend.PutAsync(temp, content, options, cancellationToken).ConfigureAwait(false);
+            return await move.MoveAsync(temp, path, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await DeleteQuietlyAsync(temp).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private async ValueTask DeleteQuietlyAsync(VfsPath temp)
+    {
+        try
+        {
+            // Not the request's token: the client may be gone, the cleanup must still happen.
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            await _backend.DeleteAsync(temp, cts.Token).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (e.Kind == VfsErrorKind.NotFound)
+        {
+        }
+        catch (Exception e)
+        {
+            LogCleanupFailed(_logger, temp.Value, e.Message);
+        }
+    }
+}
