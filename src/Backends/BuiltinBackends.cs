@@ -1,0 +1,11 @@
+using VfsGateway.Backends.Memory;
+using VfsGateway.Vfs.Registry;
+
+namespace VfsGateway.Backends;
+
+/// <summary>The backend types compiled into the gateway; one line per backend.</summary>
+public static class BuiltinBackends
+{
+    public static BackendRegistry CreateRegistry() => new BackendRegistry()
+        .Add(MemoryRegistration.Registration);
+}
