@@ -163,7 +163,8 @@ public static partial class GatewayHost
 
             Listen(kestrel, address!, addresses, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // HTTP/2 needs ALPN; on cleartext TCP Kestrel would only warn and fall back to HTTP/1.1.
+                listen.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 if (tls is not null)
                 {
                     listen.UseHttps(new HttpsConnectionAdapterOptions
