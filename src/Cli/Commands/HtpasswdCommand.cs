@@ -87,7 +87,7 @@ internal sealed class HtpasswdCommand(CliEnvironment env)
             {
                 removed = false;
             }
-            catch (FileNotFoundException e)
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
                 throw new CliException($"htpasswd file '{path}' does not exist", e);
             }
@@ -119,7 +119,7 @@ internal sealed class HtpasswdCommand(CliEnvironment env)
             {
                 users = await HtpasswdEditor.ListUsersAsync(path, ct).ConfigureAwait(false);
             }
-            catch (FileNotFoundException e)
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
             {
                 throw new CliException($"htpasswd file '{path}' does not exist", e);
             }
