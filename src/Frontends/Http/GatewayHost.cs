@@ -195,7 +195,10 @@ public static partial class GatewayHost
         {
             // The single pipe connection lives as long as the restic process, which may sit idle for
             // minutes while it scans files; Go's http2 server (rclone) has no idle or rate limits either.
-            limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
+            // Not Timeout.InfiniteTimeSpan: Kestrel's HTTP/2 keep-alive adds it (-1 ms) to "now" and
+            // closed the idle connection about one heartbeat later (restic: "rclone stdio connection
+            // already closed" right after its key derivation pause).
+            limits.KeepAliveTimeout = TimeSpan.FromDays(365);
             limits.MinRequestBodyDataRate = null;
             limits.MinResponseDataRate = null;
         }

@@ -46,6 +46,31 @@ public sealed class StdioTransportTests
     }
 
     [Fact]
+    public async Task RunAsync_Stdio_IdleConnection_StaysOpen()
+    {
+        // restic may sit for seconds or minutes between requests (key derivation, scanning files);
+        // the single pipe connection must not be closed as an idle keep-alive connection.
+        var toServer = new Pipe();
+        var toClient = new Pipe();
+        var run = GatewayHost.RunAsync(
+            new HttpServerOptions { Stdio = true },
+            new TestFrontend(),
+            NullLoggerFactory.Instance,
+            new GatewayHostSettings { Diagnostics = new CapturingWriter(), StdioInput = toServer.Reader.AsStream(), StdioOutput = toClient.Writer.AsStream() },
+            CancellationToken.None);
+
+        using (var client = Http2Client.Over(new DuplexStream(toClient.Reader.AsStream(), toServer.Writer.AsStream())))
+        {
+            Assert.Equal("HTTP/2 GET /before", await client.GetStringAsync(new Uri("/before", UriKind.Relative)));
+            await Task.Delay(TimeSpan.FromSeconds(3.5));
+            Assert.False(run.IsCompleted);
+            Assert.Equal("HTTP/2 GET /after", await client.GetStringAsync(new Uri("/after", UriKind.Relative)));
+        }
+
+        Assert.Equal(0, await run.WaitAsync(Timeout));
+    }
+
+    [Fact]
     public async Task RunAsync_Stdio_ImmediateEndOfInput_ExitsZero()
     {
         var toServer = new Pipe();
