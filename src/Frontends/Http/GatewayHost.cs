@@ -86,7 +86,16 @@ public static partial class GatewayHost
                 throw new GatewayStartupException("--tls cannot be combined with --stdio (the pipe is private and speaks cleartext HTTP/2)");
             }
 
-            stdio = new StdioEndPoint(settings.StdioInput ?? Console.OpenStandardInput(), settings.StdioOutput ?? Console.OpenStandardOutput());
+            var output = settings.StdioOutput;
+            if (output is null)
+            {
+                output = Console.OpenStandardOutput();
+
+                // stdout now carries HTTP/2 frames: a stray Console.Write anywhere would corrupt the stream.
+                Console.SetOut(Console.Error);
+            }
+
+            stdio = new StdioEndPoint(settings.StdioInput ?? Console.OpenStandardInput(), output);
         }
         else
         {

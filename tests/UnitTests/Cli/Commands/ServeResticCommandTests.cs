@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using VfsGateway.UnitTests.Frontends.Http.Hosting;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.UnitTests.Cli.Commands;
 
 public sealed partial class ServeResticCommandTests
 {

@@ -1,7 +1,7 @@
 using VfsGateway.Cli.Commands;
 using VfsGateway.Vfs;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.UnitTests.Cli.Commands;
 
 public sealed class LsCommandTests
 {
@@ -45,13 +45,18 @@ public sealed class LsCommandTests
     {
         using var dir = new VfsGateway.UnitTests.Frontends.Http.Hosting.TempDirectory();
         var conf = dir.File("gateway.conf");
-        File.WriteAllText(conf, "[box]\ntype = fake\nhost = from-file\n");
+        File.WriteAllText(conf, "[box]\ntype = fake\nhost = from-file\nport = 1001\nfast_mode = true\n");
         var harness = new CliHarness();
         harness.Env["GATEWAY_CONFIG"] = conf;
 
         Assert.Equal(0, await harness.RunAsync("ls", "box:x"));
 
-        Assert.Equal("from-file", Assert.Single(harness.Backends.Created).Get("host"));
+        // Flags that were not given must not override the file with their help defaults (22, false).
+        var config = Assert.Single(harness.Backends.Created);
+        Assert.Equal("from-file", config.Get("host"));
+        Assert.Equal("1001", config.Get("port"));
+        Assert.Equal("true", config.Get("fast_mode"));
+        Assert.Equal("x", config.Root);
     }
 
     [Fact]

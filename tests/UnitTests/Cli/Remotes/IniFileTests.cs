@@ -1,7 +1,7 @@
 using VfsGateway.Cli;
 using VfsGateway.Cli.Remotes;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.UnitTests.Cli.Remotes;
 
 public sealed class IniFileTests
 {

@@ -1,6 +1,6 @@
 namespace VfsGateway.UnitTests.Cli;
 
-public sealed class CliExitCodeTests
+public sealed class GatewayCliExitCodeTests
 {
     [Theory]
     [InlineData("")]

@@ -1,7 +1,7 @@
 using VfsGateway.Frontends.Http.Auth;
 using VfsGateway.UnitTests.Frontends.Http.Hosting;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.UnitTests.Cli.Commands;
 
 public sealed class HtpasswdCommandTests
 {

@@ -1,6 +1,6 @@
 using VfsGateway.Cli.Parsing;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.UnitTests.Cli.Parsing;
 
 public sealed class ByteSizeTests
 {

@@ -2,7 +2,7 @@ using VfsGateway.Cli;
 using VfsGateway.Cli.Remotes;
 using VfsGateway.Vfs.Registry;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.UnitTests.Cli.Remotes;
 
 public sealed class RemoteResolverTests
 {

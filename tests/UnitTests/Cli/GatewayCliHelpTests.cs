@@ -4,7 +4,7 @@ using VfsGateway.Cli;
 
 namespace VfsGateway.UnitTests.Cli;
 
-public sealed partial class HelpOutputTests
+public sealed partial class GatewayCliHelpTests
 {
     public static TheoryData<string> CommandPaths()
     {

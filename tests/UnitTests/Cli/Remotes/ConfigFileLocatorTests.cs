@@ -2,7 +2,7 @@ using VfsGateway.Cli;
 using VfsGateway.Cli.Remotes;
 using VfsGateway.UnitTests.Frontends.Http.Hosting;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.UnitTests.Cli.Remotes;
 
 public sealed class ConfigFileLocatorTests
 {
