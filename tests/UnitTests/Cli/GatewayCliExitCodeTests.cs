@@ -49,6 +49,16 @@ public sealed class GatewayCliExitCodeTests
     }
 
     [Fact]
+    public async Task Run_UnknownFlagBeforeRemote_NamesTheFlagOnly()
+    {
+        var harness = new CliHarness();
+
+        Assert.Equal(2, await harness.RunAsync("serve", "restic", "--bogus", "memory:"));
+
+        Assert.Equal("gateway: unknown option '--bogus'" + Environment.NewLine + "Run 'gateway serve restic --help' for usage." + Environment.NewLine, harness.Error.Text);
+    }
+
+    [Fact]
     public async Task Run_Version_PrintsVersionAndExitsZero()
     {
         var harness = new CliHarness();
