@@ -1,3 +1,4 @@
+using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
 using VfsGateway.Vfs.Registry;
 
@@ -7,5 +8,6 @@ namespace VfsGateway.Backends;
 public static class BuiltinBackends
 {
     public static BackendRegistry CreateRegistry() => new BackendRegistry()
+        .Add(LocalRegistration.Registration)
         .Add(MemoryRegistration.Registration);
 }
