@@ -1,7 +1,10 @@
 using System.Net;
+using Microsoft.Extensions.Logging.Abstractions;
+using VfsGateway.Backends.Memory;
 using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Restic;
 using VfsGateway.UnitTests.Frontends.Http.Auth;
+using VfsGateway.Vfs;
 
 namespace VfsGateway.UnitTests.Frontends.Restic;
 
@@ -16,7 +19,7 @@ public sealed class ResticFrontendAuthTests : IDisposable
     [Fact]
     public async Task Start_WithoutHtpasswdOrNoAuth_RefusesWithActionableMessage()
     {
-        var frontend = new ResticFrontend(new Vfs.VirtualFileSystem(new Backends.Memory.MemoryBackend(new(Vfs.VfsPath.Root))), new ResticOptions(), Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        var frontend = new ResticFrontend(new VirtualFileSystem(new MemoryBackend(new(VfsPath.Root))), new ResticOptions(), NullLoggerFactory.Instance);
 
         var e = await Assert.ThrowsAsync<GatewayStartupException>(() => frontend.StartAsync(CancellationToken.None));
 
