@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Microsoft.Extensions.Logging;
 using VfsGateway.Cli.Remotes;
 using VfsGateway.Vfs;
 
@@ -36,6 +37,20 @@ internal sealed class RemoteSupport
             _env.GetEnvironmentVariable,
             () => ConfigFileLocator.Load(parseResult.GetValue(Config), _env.GetEnvironmentVariable));
         return resolver.Resolve(remote, registration => _flags.ExplicitValues(parseResult, registration));
+    }
+
+    /// <summary>Puts the Vfs over an opened backend; a cache directory in use by another process is a clear startup error.</summary>
+    public static async Task<VirtualFileSystem> OpenVfsAsync(IBackend backend, VfsOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await VirtualFileSystem.CreateAsync(backend, options, loggerFactory.CreateLogger<VirtualFileSystem>(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e)
+        {
+            await backend.DisposeAsync().ConfigureAwait(false);
+            throw new CliException(e.Message, e);
+        }
     }
 
     public static async Task<IBackend> OpenAsync(ResolvedRemote remote, CancellationToken cancellationToken)

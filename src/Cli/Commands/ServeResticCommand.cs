@@ -19,6 +19,10 @@ internal sealed class ServeResticCommand
     private readonly CliEnvironment _env;
     private readonly RemoteSupport _remotes;
 
+    // rclone serve restic talks to the backend without a directory cache, and a repository may be
+    // used by restic directly at the same time (its locks must be seen at once): no dir cache by default.
+    private readonly VfsFlags _vfs = new("0s", "Off by default for restic so that locks written by other clients are seen at once.");
+
     private readonly Argument<string> _remote = new("REMOTE")
     {
         Description = "What to serve: local:/path or a bare path, memory:, name:path (a section of the config file), or :type,key=value:path",
@@ -107,6 +111,7 @@ internal sealed class ServeResticCommand
             command.Add(option);
         }
 
+        _vfs.AddTo(command);
         _remotes.AddTo(command);
         command.SetAction(RunAsync);
         return command;
@@ -120,8 +125,9 @@ internal sealed class ServeResticCommand
         var http = HttpOptionsFor(parse, remote, stdio);
 
         using var loggerFactory = GatewayLogging.CreateLoggerFactory(http.Debug, quiet: stdio);
+        var vfsOptions = _vfs.Options(parse, remote.Display);
         var backend = await RemoteSupport.OpenAsync(remote, cancellationToken).ConfigureAwait(false);
-        var vfs = new VirtualFileSystem(backend, VfsOptions.Default, loggerFactory.CreateLogger<VirtualFileSystem>());
+        var vfs = await RemoteSupport.OpenVfsAsync(backend, vfsOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
         await using (vfs.ConfigureAwait(false))
         {
             using var frontend = new ResticFrontend(vfs, restic, loggerFactory);
