@@ -34,7 +34,7 @@ internal static class S3Xml
         await writer.WriteEndElementAsync().ConfigureAwait(false);
         await writer.WriteEndDocumentAsync().ConfigureAwait(false);
         await writer.FlushAsync().ConfigureAwait(false);
-        writer.Dispose();
+        await writer.DisposeAsync().ConfigureAwait(false);
     }
 
     public static Task ElementAsync(this XmlWriter writer, string name, string value) =>
