@@ -39,6 +39,9 @@ internal sealed class S3TestHost : IAsyncDisposable
 
     public HttpClient Client { get; }
 
+    /// <summary>Every request the server saw (method, target, lower-case headers), to assert what a client really sent.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)> Requests { get; private init; } = new();
+
     public static async Task<S3TestHost> StartAsync(S3Options? options = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null)
     {
         var cacheDir = Path.Combine(Path.GetTempPath(), "s3test-" + Guid.NewGuid().ToString("N"));
@@ -51,9 +54,15 @@ internal sealed class S3TestHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.WebHost.UseTestServer();
         var app = builder.Build();
+        var seen = new System.Collections.Concurrent.ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)>();
+        app.Use(async (context, next) =>
+        {
+            seen.Enqueue((context.Request.Method, context.Request.Path + context.Request.QueryString, context.Request.Headers.ToDictionary(h => h.Key.ToLowerInvariant(), h => h.Value.ToString())));
+            await next(context);
+        });
         app.Run(frontend.HandleAsync);
         await app.StartAsync();
-        return new S3TestHost(app, vfs, frontend, options.CacheDir!);
+        return new S3TestHost(app, vfs, frontend, options.CacheDir!) { Requests = seen };
     }
 
     /// <summary>The real AWS SDK, pointed at the TestServer, with its default checksum behaviour.</summary>
@@ -82,9 +91,23 @@ internal sealed class S3TestHost : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The SDK builds URIs with DangerousDisablePathAndQueryCanonicalization, which TestServer's
+    /// handler cannot read; a plain Uri of the same text is equivalent for the keys used here.
+    /// </summary>
+    private sealed class CanonicalUriHandler : DelegatingHandler
+    {
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            request.RequestUri = new Uri(request.RequestUri!.OriginalString);
+            return base.SendAsync(request, cancellationToken);
+        }
+    }
+
     private sealed class TestHttpClientFactory(TestServer server) : HttpClientFactory
     {
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => server.CreateClient();
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) =>
+            new(new CanonicalUriHandler { InnerHandler = server.CreateHandler() }) { BaseAddress = server.BaseAddress };
 
         public override bool UseSDKHttpClientCaching(IClientConfig clientConfig) => false;
 
