@@ -2,7 +2,6 @@ namespace VfsGateway.Frontends.S3;
 
 internal sealed partial class S3Frontend
 {
-    private static Task ListObjectsAsync(S3Request r, bool v2) => throw new S3Exception(S3Error.NotImplemented);
     private static Task CopyObjectAsync(S3Request r) => throw new S3Exception(S3Error.NotImplemented);
     private static Task UploadPartCopyAsync(S3Request r) => throw new S3Exception(S3Error.NotImplemented);
     private static Task UploadPartAsync(S3Request r) => throw new S3Exception(S3Error.NotImplemented);

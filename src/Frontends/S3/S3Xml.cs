@@ -37,8 +37,34 @@ internal static class S3Xml
         await writer.DisposeAsync().ConfigureAwait(false);
     }
 
+    /// <summary>Characters XML 1.0 cannot carry (NUL, most C0 controls) become U+FFFD; keys with them need encoding-type=url.</summary>
     public static Task ElementAsync(this XmlWriter writer, string name, string value) =>
-        writer.WriteElementStringAsync(null, name, null, value);
+        writer.WriteElementStringAsync(null, name, null, Sanitize(value));
+
+    public static string Sanitize(string value)
+    {
+        StringBuilder? sb = null;
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (char.IsHighSurrogate(c) && i + 1 < value.Length && char.IsLowSurrogate(value[i + 1]))
+            {
+                sb?.Append(c).Append(value[i + 1]);
+                i++;
+                continue;
+            }
+
+            var ok = !char.IsSurrogate(c) && XmlConvert.IsXmlChar(c);
+            if (!ok && sb is null)
+            {
+                sb = new StringBuilder(value.Length).Append(value, 0, i);
+            }
+
+            sb?.Append(ok ? c : '\uFFFD');
+        }
+
+        return sb?.ToString() ?? value;
+    }
 
     public static Task ElementAsync(this XmlWriter writer, string name, long value) =>
         writer.WriteElementStringAsync(null, name, null, value.ToString(CultureInfo.InvariantCulture));
