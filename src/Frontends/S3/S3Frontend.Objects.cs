@@ -271,10 +271,12 @@ internal sealed partial class S3Frontend
         _metadata.Get(path, entry) ?? new ObjectMetadata(
             entry.Size,
             entry.ModTime,
-            entry.Size == 0 ? Quote(EmptyMd5) : DerivedETag(entry),
+            DefaultETag(entry),
             entry.ContentType,
             new Dictionary<string, string>(),
             new Dictionary<string, string>());
+
+    private static string DefaultETag(Entry entry) => entry.Size == 0 ? Quote(EmptyMd5) : DerivedETag(entry);
 
     /// <summary>
     /// The backend's own tag when it has one; otherwise a tag from size and modification time with

@@ -35,7 +35,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
         _multipart = new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time);
     }
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!_options.NoAuth && _options.AuthKeys.Count == 0)
         {
@@ -58,10 +58,13 @@ internal sealed partial class S3Frontend : IHttpFrontend
 
         if (!_options.NoCleanup)
         {
-            RemoveExpiredUploads();
+            _lastCleanupTicks = _time.GetUtcNow().UtcTicks;
+            var removed = await _multipart.RemoveExpiredAsync(cancellationToken).ConfigureAwait(false);
+            if (removed > 0)
+            {
+                LogExpiredUploads(_logger, removed);
+            }
         }
-
-        return Task.CompletedTask;
     }
 
     public async Task HandleAsync(HttpContext context)
