@@ -52,9 +52,15 @@ internal sealed partial class S3Frontend
             throw new S3Exception(existing.IsDirectory ? S3Error.BucketAlreadyOwnedByYou : S3Error.BucketAlreadyExists);
         }
 
-        // The optional CreateBucketConfiguration (a region) does not matter here, but its digests do.
-        var body = OpenBody(r, MaxXmlBody, computeMd5: false);
-        await body.DrainAsync(ct).ConfigureAwait(false);
+        // The optional CreateBucketConfiguration (a region) does not matter here, but it must be well-formed.
+        if (r.Context.Request.ContentLength is > 0 || r.Header("x-amz-decoded-content-length") is not (null or "0"))
+        {
+            var document = await ReadXmlAsync(r).ConfigureAwait(false);
+            if (document.Root?.Name.LocalName != "CreateBucketConfiguration")
+            {
+                throw new S3Exception(S3Error.MalformedXml);
+            }
+        }
         await _vfs.MkdirAsync(r.BucketPath, ct).ConfigureAwait(false);
         r.Context.Response.Headers.Location = "/" + r.Bucket;
     }

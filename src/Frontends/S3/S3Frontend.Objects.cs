@@ -29,7 +29,7 @@ internal sealed partial class S3Frontend
     private async Task GetObjectAsync(S3Request r, bool headOnly)
     {
         var ct = r.Context.RequestAborted;
-        var entry = await StatObjectAsync(r, r.ObjectPath).ConfigureAwait(false);
+        var entry = r.IsDirectoryMarker ? await StatDirectoryMarkerAsync(r).ConfigureAwait(false) : await StatObjectAsync(r, r.ObjectPath).ConfigureAwait(false);
         var meta = Describe(r.ObjectPath, entry);
         var response = r.Context.Response;
         response.Headers.ETag = meta.ETag;
@@ -178,8 +178,29 @@ internal sealed partial class S3Frontend
     {
         var body = OpenBody(r, 0, computeMd5: false);
         await body.DrainAsync(r.Context.RequestAborted).ConfigureAwait(false);
-        await _vfs.MkdirAsync(r.ObjectPath, r.Context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await _vfs.MkdirAsync(r.ObjectPath, r.Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.AlreadyExists or VfsErrorKind.NotDirectory)
+        {
+            throw new S3Exception(S3Error.InvalidRequest, $"'{r.Key}' cannot be a folder: an object of that name exists.");
+        }
+
         r.Context.Response.Headers.ETag = Quote(EmptyMd5);
+    }
+
+    /// <summary>A directory-marker key ("dir/") reads as an empty object while the directory exists.</summary>
+    private async Task<Entry> StatDirectoryMarkerAsync(S3Request r)
+    {
+        var entry = await TryStatAsync(r.ObjectPath, r.Context.RequestAborted).ConfigureAwait(false);
+        if (entry is { IsDirectory: true })
+        {
+            return Entry.File(r.ObjectPath, 0, entry.ModTime);
+        }
+
+        await RequireBucketAsync(r).ConfigureAwait(false);
+        throw new S3Exception(S3Error.NoSuchKey);
     }
 
     /// <summary>Conditional writes: If-None-Match: * refuses to overwrite, If-Match needs the current ETag.</summary>

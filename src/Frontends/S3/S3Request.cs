@@ -139,6 +139,11 @@ internal sealed class S3Request
         }
 
         _ = error;
+        if (relative.Segments.Any(TempNames.IsTemp))
+        {
+            throw new S3Exception(S3Error.InvalidArgument, $"Object key '{key}' uses a name reserved for in-flight uploads.");
+        }
+
         return bucketPath.Combine(relative);
     }
 

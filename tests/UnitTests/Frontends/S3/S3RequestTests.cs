@@ -171,4 +171,79 @@ public sealed class S3RequestTests
         Assert.Contains("<Key>x//y</Key>", result.Body);
         await Assert.ThrowsAsync<VfsException>(async () => await host.Vfs.StatAsync(VfsPath.Parse("bucket/a"), CancellationToken.None));
     }
+
+    [Fact]
+    public async Task PutObject_TempUploadName_Refused()
+    {
+        await using var host = await NoAuthHostAsync();
+        await host.Vfs.MkdirAsync(VfsPath.Parse("bucket"), CancellationToken.None);
+        var temp = TempNames.For(VfsPath.Parse("bucket/file")).Name;
+
+        var put = await S3RawClient.SendAsync(host, "PUT", "/bucket/" + temp, [1]);
+        var get = await S3RawClient.SendAsync(host, "GET", "/bucket/" + temp);
+
+        Assert.Equal(400, put.Status);
+        Assert.Equal(400, get.Status);
+    }
+
+    [Fact]
+    public async Task PutObject_UnderExistingObject_InvalidRequest()
+    {
+        await using var host = await NoAuthHostAsync();
+        await host.Vfs.PutAsync(VfsPath.Parse("bucket/a"), new MemoryStream([1]), PutOptions.Default, CancellationToken.None);
+
+        var below = await S3RawClient.SendAsync(host, "PUT", "/bucket/a/b", [2]);
+        var marker = await S3RawClient.SendAsync(host, "PUT", "/bucket/a/", []);
+
+        Assert.Equal(400, below.Status);
+        Assert.Contains("<Code>InvalidRequest</Code>", below.Body);
+        Assert.Equal(400, marker.Status);
+        Assert.Equal(1, (await host.Vfs.StatAsync(VfsPath.Parse("bucket/a"), CancellationToken.None)).Size);
+    }
+
+    [Fact]
+    public async Task GetObject_DirectoryMarkerOfExistingDirectory_EmptyObject()
+    {
+        await using var host = await NoAuthHostAsync();
+        await host.Vfs.MkdirAsync(VfsPath.Parse("bucket/dir"), CancellationToken.None);
+
+        var marker = await S3RawClient.SendAsync(host, "HEAD", "/bucket/dir/");
+        var plain = await S3RawClient.SendAsync(host, "HEAD", "/bucket/dir");
+        var missing = await S3RawClient.SendAsync(host, "HEAD", "/bucket/nodir/");
+
+        Assert.Equal(200, marker.Status);
+        Assert.Equal(0, marker.Headers.ContentLength);
+        Assert.Equal(404, plain.Status);
+        Assert.Equal(404, missing.Status);
+    }
+
+    [Fact]
+    public async Task CreateBucket_MalformedConfiguration_MalformedXML()
+    {
+        await using var host = await NoAuthHostAsync();
+
+        var bad = await S3RawClient.SendAsync(host, "PUT", "/bucket", "<CreateBucketConfiguration>"u8.ToArray());
+        var good = await S3RawClient.SendAsync(host, "PUT", "/bucket", "<CreateBucketConfiguration><LocationConstraint>eu-west-1</LocationConstraint></CreateBucketConfiguration>"u8.ToArray());
+
+        Assert.Equal(400, bad.Status);
+        Assert.Contains("<Code>MalformedXML</Code>", bad.Body);
+        Assert.Equal(200, good.Status);
+    }
+
+    [Fact]
+    public void Sources_S3Frontend_NeverNameABackend()
+    {
+        var dir = AppContext.BaseDirectory;
+        while (!Directory.Exists(Path.Combine(dir, "src", "Frontends", "S3")))
+        {
+            dir = Path.GetDirectoryName(dir) ?? throw new DirectoryNotFoundException("repository root not found");
+        }
+
+        var offenders = Directory.EnumerateFiles(Path.Combine(dir, "src", "Frontends", "S3"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => File.ReadAllText(f).Contains("VfsGateway.Backends", StringComparison.Ordinal))
+            .ToList();
+
+        Assert.Empty(offenders);
+        Assert.DoesNotContain(typeof(S3Options).Assembly.GetReferencedAssemblies(), a => a.Name == "VfsGateway.Backends");
+    }
 }
