@@ -356,9 +356,9 @@ internal sealed partial class S3Frontend
         return result;
     }
 
-    /// <summary>rclone stores the source modification time as x-amz-meta-mtime (Unix seconds with fraction).</summary>
+    /// <summary>rclone stores the source modification time as x-amz-meta-mtime (Unix seconds with up to nine decimals).</summary>
     private static DateTimeOffset? ModTimeOf(Dictionary<string, string> userMetadata) =>
-        userMetadata.TryGetValue("mtime", out var value) && double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 253402300799
+        userMetadata.TryGetValue("mtime", out var value) && decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 253402300799m
             ? DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond))
             : null;
 }

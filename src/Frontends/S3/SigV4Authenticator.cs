@@ -43,6 +43,10 @@ internal sealed class SigV4Authenticator(S3Options options, TimeProvider time)
         {
             throw new S3Exception(S3Error.InvalidArgument, "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the Authorization header should be specified");
         }
+        else if (request.HasQuery("AWSAccessKeyId") && request.HasQuery("Signature"))
+        {
+            throw new S3Exception(S3Error.InvalidRequest, "Signature Version 2 presigned URLs are not supported; presign with AWS4-HMAC-SHA256 (s3v4).");
+        }
         else
         {
             throw new S3Exception(S3Error.AccessDenied, "Anonymous access is not allowed; sign requests with AWS Signature Version 4.");
