@@ -82,6 +82,11 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
             await WriteJsonAsync(final + ".json", part, ct).ConfigureAwait(false);
             return part;
         }
+        catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
+        {
+            // Completed or aborted while this part was arriving.
+            throw new S3Exception(S3Error.NoSuchUpload, S3Error.NoSuchUpload.Message, e);
+        }
         finally
         {
             if (File.Exists(temp))

@@ -10,13 +10,20 @@ internal sealed partial class S3Frontend
     {
         var ct = r.Context.RequestAborted;
         var buckets = new List<Entry>();
-        await foreach (var entry in _vfs.ListAsync(VfsPath.Root, ct).ConfigureAwait(false))
+        try
         {
-            // Files in the root and directories whose names S3 cannot address are not buckets.
-            if (entry.IsDirectory && BucketNames.IsValid(entry.Name))
+            await foreach (var entry in _vfs.ListAsync(VfsPath.Root, ct).ConfigureAwait(false))
             {
-                buckets.Add(entry);
+                // Files in the root and directories whose names S3 cannot address are not buckets.
+                if (entry.IsDirectory && BucketNames.IsValid(entry.Name))
+                {
+                    buckets.Add(entry);
+                }
             }
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.DirNotFound or VfsErrorKind.NotFound)
+        {
+            // A remote whose root does not exist yet (created on the first write) has no buckets.
         }
 
         buckets.Sort((a, b) => string.CompareOrdinal(a.Name, b.Name));

@@ -168,6 +168,7 @@ internal sealed partial class S3Frontend
         finally
         {
             gate.Release();
+            _uploadLocks.TryRemove(new KeyValuePair<string, SemaphoreSlim>(r.Query("uploadId")!, gate));
         }
     }
 

@@ -246,4 +246,29 @@ public sealed class S3RequestTests
         Assert.Empty(offenders);
         Assert.DoesNotContain(typeof(S3Options).Assembly.GetReferencedAssemblies(), a => a.Name == "VfsGateway.Backends");
     }
+
+    [Fact]
+    public async Task ListBuckets_RemoteRootNotCreatedYet_Empty()
+    {
+        await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true }, wrap: _ => new VfsGateway.Backends.Memory.MemoryBackend(new VfsGateway.Backends.Memory.MemoryOptions(VfsPath.Parse("not/yet"))));
+
+        var result = await S3RawClient.SendAsync(host, "GET", "/");
+
+        Assert.Equal(200, result.Status);
+        Assert.Contains("<Buckets />", result.Body.Replace("<Buckets></Buckets>", "<Buckets />", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task PutObject_EtagHashNone_BackendTagNotMd5()
+    {
+        await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true, EtagHash = S3EtagHash.None });
+        await host.Vfs.MkdirAsync(VfsPath.Parse("bucket"), CancellationToken.None);
+
+        var put = await S3RawClient.SendAsync(host, "PUT", "/bucket/k", "data"u8.ToArray());
+        var head = await S3RawClient.SendAsync(host, "HEAD", "/bucket/k");
+
+        Assert.Equal(200, put.Status);
+        Assert.NotEqual($"\"{S3SdkTests.Md5Hex("data"u8.ToArray())}\"", put.Headers.ETag.ToString());
+        Assert.Equal(put.Headers.ETag.ToString(), head.Headers.ETag.ToString());
+    }
 }
