@@ -133,7 +133,18 @@ internal sealed partial class S3Frontend
             await using (content.ConfigureAwait(false))
             {
                 var options = new PutOptions(total, ModTimeOf(upload.UserMetadata), upload.ContentType, upload.UserMetadata.Count > 0 ? upload.UserMetadata : null);
-                entry = await _vfs.PutAsync(r.ObjectPath, content, options, ct).ConfigureAwait(false);
+                var put = _vfs.PutAsync(r.ObjectPath, content, options, ct).AsTask();
+                try
+                {
+                    await KeepAliveUntilAsync(r, put).ConfigureAwait(false);
+                    entry = await put.ConfigureAwait(false);
+                }
+                catch (Exception e) when (r.Context.Response.HasStarted && e is S3Exception or VfsException)
+                {
+                    var error = e is S3Exception s3 ? s3.Error : S3Errors.FromKind(((VfsException)e).Kind);
+                    await WriteErrorDocumentAsync(r.Context.Response, error, e.Message, r.Resource, r.RequestId, []).ConfigureAwait(false);
+                    return;
+                }
             }
 
             var objectETag = Quote($"{MultipartETag(md5s)}-{requested.Count}");
@@ -151,6 +162,43 @@ internal sealed partial class S3Frontend
         {
             gate.Release();
             _uploadLocks.TryRemove(new KeyValuePair<string, SemaphoreSlim>(r.Query("uploadId")!, gate));
+        }
+    }
+
+    /// <summary>How long a Complete may run before the response starts and whitespace keeps it alive.</summary>
+    internal TimeSpan CompleteKeepAliveInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Streaming a large object into the storage can outlast client timeouts, so, as AWS does, a
+    /// slow Complete commits to 200, sends the XML declaration and then a space every interval; the
+    /// result (or an Error document, which SDKs look for in a 200 Complete) follows at the end.
+    /// </summary>
+    private async Task KeepAliveUntilAsync(S3Request r, Task work)
+    {
+        var response = r.Context.Response;
+        var aborted = r.Context.RequestAborted;
+        try
+        {
+            while (await Task.WhenAny(work, Task.Delay(CompleteKeepAliveInterval, aborted)).ConfigureAwait(false) != work && !aborted.IsCancellationRequested)
+            {
+                if (!response.HasStarted)
+                {
+                    response.StatusCode = StatusCodes.Status200OK;
+                    response.ContentType = "application/xml";
+                    await response.Body.WriteAsync(S3Xml.Declaration, aborted).ConfigureAwait(false);
+                }
+                else
+                {
+                    await response.Body.WriteAsync(" "u8.ToArray(), aborted).ConfigureAwait(false);
+                }
+
+                await response.Body.FlushAsync(aborted).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            // Never return while the put still reads the parts stream the caller is about to dispose.
+            await work.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 

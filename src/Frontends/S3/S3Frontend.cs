@@ -129,7 +129,13 @@ internal sealed partial class S3Frontend : IHttpFrontend
             return;
         }
 
-        var writer = await S3Xml.StartAsync(context.Response, "Error", withNamespace: false, status: error.Status).ConfigureAwait(false);
+        await WriteErrorDocumentAsync(context.Response, error, message, resource, requestId, details).ConfigureAwait(false);
+    }
+
+    /// <summary>The error document; also written into an already started 200 response (CompleteMultipartUpload keep-alive), as AWS does.</summary>
+    private static async Task WriteErrorDocumentAsync(HttpResponse response, S3Error error, string message, string resource, string requestId, IReadOnlyList<KeyValuePair<string, string>> details)
+    {
+        var writer = await S3Xml.StartAsync(response, "Error", withNamespace: false, status: error.Status).ConfigureAwait(false);
         await writer.ElementAsync("Code", error.Code).ConfigureAwait(false);
         await writer.ElementAsync("Message", message).ConfigureAwait(false);
         foreach (var (name, value) in details)

@@ -18,13 +18,36 @@ internal static class S3Xml
         CloseOutput = false,
     };
 
-    /// <summary>Starts a document with its root element in the S3 namespace (or none, for Error).</summary>
+    private static readonly XmlWriterSettings ContinuationSettings = Settings.Clone();
+
+    static S3Xml()
+    {
+        ContinuationSettings.OmitXmlDeclaration = true;
+        ContinuationSettings.ConformanceLevel = ConformanceLevel.Fragment;
+    }
+
+    /// <summary>The XML declaration alone: what a response that must start early (keep-alive whitespace) begins with.</summary>
+    public static readonly byte[] Declaration = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"u8.ToArray();
+
+    /// <summary>
+    /// Starts a document with its root element in the S3 namespace (or none, for Error). When the
+    /// response has already started (with <see cref="Declaration"/>), only the element follows.
+    /// </summary>
     public static async Task<XmlWriter> StartAsync(HttpResponse response, string root, bool withNamespace = true, int status = 200)
     {
-        response.StatusCode = status;
-        response.ContentType = "application/xml";
-        var writer = XmlWriter.Create(response.Body, Settings);
-        await writer.WriteStartDocumentAsync().ConfigureAwait(false);
+        var continuation = response.HasStarted;
+        if (!continuation)
+        {
+            response.StatusCode = status;
+            response.ContentType = "application/xml";
+        }
+
+        var writer = XmlWriter.Create(response.Body, continuation ? ContinuationSettings : Settings);
+        if (!continuation)
+        {
+            await writer.WriteStartDocumentAsync().ConfigureAwait(false);
+        }
+
         await writer.WriteStartElementAsync(null, root, withNamespace ? Namespace : null).ConfigureAwait(false);
         return writer;
     }
@@ -32,7 +55,11 @@ internal static class S3Xml
     public static async Task EndAsync(XmlWriter writer)
     {
         await writer.WriteEndElementAsync().ConfigureAwait(false);
-        await writer.WriteEndDocumentAsync().ConfigureAwait(false);
+        if (writer.Settings?.ConformanceLevel != ConformanceLevel.Fragment)
+        {
+            await writer.WriteEndDocumentAsync().ConfigureAwait(false);
+        }
+
         await writer.FlushAsync().ConfigureAwait(false);
         await writer.DisposeAsync().ConfigureAwait(false);
     }

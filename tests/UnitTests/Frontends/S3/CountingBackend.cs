@@ -8,6 +8,12 @@ internal sealed class CountingBackend(IBackend inner) : IBackend
 {
     public ConcurrentQueue<string> Listed { get; } = new();
 
+    /// <summary>Puts take at least this long (a slow storage).</summary>
+    public TimeSpan PutDelay { get; set; }
+
+    /// <summary>When set, puts fail with it after <see cref="PutDelay"/>.</summary>
+    public Exception? PutFailure { get; set; }
+
     public BackendFeatures Features { get; } = new() { CanHaveEmptyDirectories = true };
 
     public IAsyncEnumerable<Entry> ListAsync(VfsPath dir, CancellationToken cancellationToken)
@@ -20,7 +26,11 @@ internal sealed class CountingBackend(IBackend inner) : IBackend
 
     public ValueTask<Stream> OpenReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken) => inner.OpenReadAsync(path, range, cancellationToken);
 
-    public ValueTask<Entry> PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken) => inner.PutAsync(path, content, options, cancellationToken);
+    public async ValueTask<Entry> PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
+    {
+        await Task.Delay(PutDelay, cancellationToken);
+        return PutFailure is { } failure ? throw failure : await inner.PutAsync(path, content, options, cancellationToken);
+    }
 
     public ValueTask DeleteAsync(VfsPath path, CancellationToken cancellationToken) => inner.DeleteAsync(path, cancellationToken);
 

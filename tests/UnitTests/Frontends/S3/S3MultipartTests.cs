@@ -196,4 +196,64 @@ public sealed class S3MultipartTests
         await cleaning.StartAsync(CancellationToken.None);
         Assert.False(Directory.Exists(Path.Combine(host.CacheDir, uploadId)));
     }
+
+    private static async Task<(S3TestHost Host, CountingBackend Backend, string Xml)> SlowCompleteSetupAsync()
+    {
+        CountingBackend? backend = null;
+        var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true }, wrap: b => backend = new CountingBackend(b), completeKeepAlive: TimeSpan.FromMilliseconds(40));
+        await S3RawClient.SendAsync(host, "PUT", "/bucket");
+        var init = await S3RawClient.SendAsync(host, "POST", "/bucket/k?uploads");
+        var uploadId = System.Xml.Linq.XDocument.Parse(init.Body).Root!.Elements().Single(e => e.Name.LocalName == "UploadId").Value;
+        var part = await S3RawClient.SendAsync(host, "PUT", $"/bucket/k?partNumber=1&uploadId={uploadId}", RandomBytes(1000, 9));
+        backend!.PutDelay = TimeSpan.FromMilliseconds(300);
+        return (host, backend, $"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{part.Headers.ETag}</ETag></Part></CompleteMultipartUpload>|{uploadId}");
+    }
+
+    [Fact]
+    public async Task Complete_SlowStorage_KeepsAliveThenResult()
+    {
+        var (host, _, xmlAndId) = await SlowCompleteSetupAsync();
+        await using var _ = host;
+        var (xml, uploadId) = (xmlAndId.Split('|')[0], xmlAndId.Split('|')[1]);
+
+        var result = await S3RawClient.SendAsync(host, "POST", $"/bucket/k?uploadId={uploadId}", System.Text.Encoding.UTF8.GetBytes(xml));
+
+        Assert.Equal(200, result.Status);
+        Assert.StartsWith("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n ", result.Body, StringComparison.Ordinal);
+        var doc = System.Xml.Linq.XDocument.Parse(result.Body);
+        Assert.Equal("CompleteMultipartUploadResult", doc.Root!.Name.LocalName);
+        Assert.Equal(1000, (await host.Vfs.StatAsync(VfsPath.Parse("bucket/k"), CancellationToken.None)).Size);
+    }
+
+    [Fact]
+    public async Task Complete_SlowStorageFails_ErrorDocumentInside200()
+    {
+        var (host, backend, xmlAndId) = await SlowCompleteSetupAsync();
+        await using var _ = host;
+        var (xml, uploadId) = (xmlAndId.Split('|')[0], xmlAndId.Split('|')[1]);
+        backend.PutFailure = new VfsException(VfsErrorKind.InsufficientStorage, "disk full");
+
+        var result = await S3RawClient.SendAsync(host, "POST", $"/bucket/k?uploadId={uploadId}", System.Text.Encoding.UTF8.GetBytes(xml));
+
+        Assert.Equal(200, result.Status);
+        var doc = System.Xml.Linq.XDocument.Parse(result.Body);
+        Assert.Equal("Error", doc.Root!.Name.LocalName);
+        Assert.Equal("InsufficientStorage", doc.Root.Element("Code")!.Value);
+        Assert.True(Directory.Exists(Path.Combine(host.CacheDir, uploadId)));
+    }
+
+    [Fact]
+    public async Task Complete_SlowStorageFailsWithSdk_Throws()
+    {
+        var (host, backend, xmlAndId) = await SlowCompleteSetupAsync();
+        await using var _ = host;
+        var uploadId = xmlAndId.Split('|')[1];
+        var etag = System.Text.RegularExpressions.Regex.Match(xmlAndId, "<ETag>(.*)</ETag>").Groups[1].Value;
+        backend.PutFailure = new VfsException(VfsErrorKind.InsufficientStorage, "disk full");
+        using var s3 = host.CreateSdkClient();
+
+        var e = await Assert.ThrowsAnyAsync<AmazonS3Exception>(() => s3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = "bucket", Key = "k", UploadId = uploadId, PartETags = [new PartETag(1, etag)] }));
+
+        Assert.Equal("InsufficientStorage", e.ErrorCode);
+    }
 }
