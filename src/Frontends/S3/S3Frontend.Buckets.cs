@@ -94,6 +94,14 @@ internal sealed partial class S3Frontend
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
+    /// <summary>Versioning is never enabled: an empty configuration (rclone asks before purging).</summary>
+    private async Task GetBucketVersioningAsync(S3Request r)
+    {
+        await RequireBucketAsync(r).ConfigureAwait(false);
+        var w = await S3Xml.StartAsync(r.Context.Response, "VersioningConfiguration").ConfigureAwait(false);
+        await S3Xml.EndAsync(w).ConfigureAwait(false);
+    }
+
     private async Task RequireBucketAsync(S3Request r)
     {
         try

@@ -8,7 +8,7 @@ internal sealed partial class S3Frontend
     {
         "prefix", "delimiter", "marker", "max-keys", "encoding-type", "list-type", "continuation-token", "start-after",
         "fetch-owner", "uploadId", "partNumber", "max-parts", "part-number-marker", "key-marker", "upload-id-marker",
-        "max-uploads", "uploads", "delete", "location", "x-id", "versionId",
+        "max-uploads", "uploads", "delete", "location", "versioning", "x-id", "versionId",
         "response-content-type", "response-content-language", "response-expires", "response-cache-control",
         "response-content-disposition", "response-content-encoding",
         "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature",
@@ -40,11 +40,12 @@ internal sealed partial class S3Frontend
             return r.Method switch
             {
                 "GET" when r.HasQuery("location") => GetBucketLocationAsync(r),
+                "GET" when r.HasQuery("versioning") => GetBucketVersioningAsync(r),
                 "GET" when r.HasQuery("uploads") => ListMultipartUploadsAsync(r),
                 "GET" when r.Query("list-type") == "2" => ListObjectsAsync(r, v2: true),
                 "GET" when r.Query("list-type") is null => ListObjectsAsync(r, v2: false),
                 "HEAD" => HeadBucketAsync(r),
-                "PUT" => CreateBucketAsync(r),
+                "PUT" when !r.HasQuery("versioning") => CreateBucketAsync(r),
                 "DELETE" => DeleteBucketAsync(r),
                 "POST" when r.HasQuery("delete") => DeleteObjectsAsync(r),
                 _ => NotImplemented(r),

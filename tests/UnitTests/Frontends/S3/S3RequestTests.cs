@@ -74,6 +74,7 @@ public sealed class S3RequestTests
     [Theory]
     [InlineData("GET", "/bucket?acl")]
     [InlineData("PUT", "/bucket?versioning")]
+    [InlineData("GET", "/bucket?policy")]
     [InlineData("GET", "/bucket/key?tagging")]
     [InlineData("PATCH", "/bucket/key")]
     [InlineData("DELETE", "/")]
@@ -270,5 +271,19 @@ public sealed class S3RequestTests
         Assert.Equal(200, put.Status);
         Assert.NotEqual($"\"{S3SdkTests.Md5Hex("data"u8.ToArray())}\"", put.Headers.ETag.ToString());
         Assert.Equal(put.Headers.ETag.ToString(), head.Headers.ETag.ToString());
+    }
+
+    [Fact]
+    public async Task GetBucketVersioning_Always_EmptyConfiguration()
+    {
+        await using var host = await NoAuthHostAsync();
+        await host.Vfs.MkdirAsync(VfsPath.Parse("bucket"), CancellationToken.None);
+
+        var result = await S3RawClient.SendAsync(host, "GET", "/bucket?versioning");
+
+        Assert.Equal(200, result.Status);
+        var root = System.Xml.Linq.XDocument.Parse(result.Body).Root!;
+        Assert.Equal("VersioningConfiguration", root.Name.LocalName);
+        Assert.Empty(root.Elements());
     }
 }
