@@ -13,9 +13,17 @@ public sealed class S3ListTests
     private static async Task<S3TestHost> HostWithKeysAsync(Func<IBackend, IBackend>? wrap = null)
     {
         var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true }, wrap: wrap);
-        foreach (var key in Keys)
+        try
         {
-            await host.Vfs.PutAsync(VfsPath.Parse("bucket/" + key), new MemoryStream([1, 2, 3]), PutOptions.Default, CancellationToken.None);
+            foreach (var key in Keys)
+            {
+                await host.Vfs.PutAsync(VfsPath.Parse("bucket/" + key), new MemoryStream([1, 2, 3]), PutOptions.Default, CancellationToken.None);
+            }
+        }
+        catch
+        {
+            await host.DisposeAsync();
+            throw;
         }
 
         return host;
