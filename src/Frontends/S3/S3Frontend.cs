@@ -1,0 +1,175 @@
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Logging;
+using VfsGateway.Frontends.Http;
+using VfsGateway.Vfs;
+
+namespace VfsGateway.Frontends.S3;
+
+/// <summary>
+/// The S3 frontend (serve s3): root directories of the remote are buckets, files below them are
+/// objects; files directly in the root are not visible. Talks only to the Vfs.
+/// </summary>
+internal sealed partial class S3Frontend : IHttpFrontend
+{
+    private readonly VirtualFileSystem _vfs;
+    private readonly S3Options _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly SigV4Authenticator _auth;
+    private readonly MultipartStore _multipart;
+
+    public S3Frontend(VirtualFileSystem vfs, S3Options options, ILoggerFactory loggerFactory)
+        : this(vfs, options, loggerFactory, TimeProvider.System)
+    {
+    }
+
+    internal S3Frontend(VirtualFileSystem vfs, S3Options options, ILoggerFactory loggerFactory, TimeProvider time)
+    {
+        _vfs = vfs;
+        _options = options;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<S3Frontend>();
+        _auth = new SigV4Authenticator(options, time);
+        _multipart = new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_options.NoAuth && _options.AuthKeys.Count == 0)
+        {
+            throw new GatewayStartupException("serve s3 needs at least one --auth-key ACCESS_KEY_ID,SECRET_ACCESS_KEY (or --no-auth to serve without authentication)");
+        }
+
+        if (_options.AuthKeys.Any(k => string.IsNullOrEmpty(k.AccessKeyId) || string.IsNullOrEmpty(k.SecretAccessKey) || k.AccessKeyId.Contains('/', StringComparison.Ordinal)))
+        {
+            throw new GatewayStartupException("every --auth-key needs a non-empty access key id (without '/') and secret");
+        }
+
+        try
+        {
+            _multipart.Initialize();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new GatewayStartupException($"cannot use the multipart staging directory '{_multipart.Root}': {e.Message}", e);
+        }
+
+        if (!_options.NoCleanup)
+        {
+            _lastCleanupTicks = _time.GetUtcNow().UtcTicks;
+            var removed = await _multipart.RemoveExpiredAsync(cancellationToken).ConfigureAwait(false);
+            if (removed > 0)
+            {
+                LogExpiredUploads(_logger, removed);
+            }
+        }
+    }
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        var requestId = NewRequestId();
+        context.Response.Headers["x-amz-request-id"] = requestId;
+        context.Response.Headers["x-amz-id-2"] = requestId;
+        var resource = context.Request.Path.Value ?? "/";
+        try
+        {
+            var request = S3Request.Parse(context, _options, requestId);
+            resource = request.Resource;
+            request.Auth = _auth.Authenticate(request);
+            await DispatchAsync(request).ConfigureAwait(false);
+        }
+        catch (S3Exception e)
+        {
+            LogS3Error(_logger, context.Request.Method, resource, e.Error.Code, e.Message);
+            await WriteErrorAsync(context, e.Error, e.Message, resource, requestId, e.Details).ConfigureAwait(false);
+        }
+        catch (VfsException e)
+        {
+            var error = S3Errors.FromKind(e.Kind);
+            if (error.Status >= 500)
+            {
+                LogVfsFailure(_logger, context.Request.Method, resource, e.Kind, e.Message);
+            }
+
+            await WriteErrorAsync(context, error, e.Message, resource, requestId, []).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e)
+        {
+            var error = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? S3Error.EntityTooLarge : S3Error.IncompleteBody;
+            await WriteErrorAsync(context, error, e.Message, resource, requestId, []).ConfigureAwait(false);
+        }
+        catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
+        {
+            // The client went away; there is nobody to answer.
+        }
+        catch (Exception e)
+        {
+            LogUnexpected(_logger, context.Request.Method, resource, e);
+            await WriteErrorAsync(context, S3Error.InternalError, S3Error.InternalError.Message, resource, requestId, []).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task WriteErrorAsync(HttpContext context, S3Error error, string message, string resource, string requestId, IReadOnlyList<KeyValuePair<string, string>> details)
+    {
+        if (context.Response.HasStarted)
+        {
+            // Headers are gone: the only honest signal left is a broken connection.
+            context.Abort();
+            return;
+        }
+
+        context.Response.Headers.Remove("ETag");
+        context.Response.Headers.Remove("Last-Modified");
+        context.Response.ContentLength = null;
+        if (error.Status == StatusCodes.Status304NotModified || HttpMethods.IsHead(context.Request.Method))
+        {
+            context.Response.StatusCode = error.Status;
+            return;
+        }
+
+        await WriteErrorDocumentAsync(context.Response, error, message, resource, requestId, details).ConfigureAwait(false);
+    }
+
+    /// <summary>The error document; also written into an already started 200 response (CompleteMultipartUpload keep-alive), as AWS does.</summary>
+    private static async Task WriteErrorDocumentAsync(HttpResponse response, S3Error error, string message, string resource, string requestId, IReadOnlyList<KeyValuePair<string, string>> details)
+    {
+        var writer = await S3Xml.StartAsync(response, "Error", withNamespace: false, status: error.Status).ConfigureAwait(false);
+        await writer.ElementAsync("Code", error.Code).ConfigureAwait(false);
+        await writer.ElementAsync("Message", message).ConfigureAwait(false);
+        foreach (var (name, value) in details)
+        {
+            await writer.ElementAsync(name, value).ConfigureAwait(false);
+        }
+
+        await writer.ElementAsync("Resource", resource).ConfigureAwait(false);
+        await writer.ElementAsync("RequestId", requestId).ConfigureAwait(false);
+        await S3Xml.EndAsync(writer).ConfigureAwait(false);
+    }
+
+    private static string NewRequestId()
+    {
+        Span<byte> bytes = stackalloc byte[8];
+        RandomNumberGenerator.Fill(bytes);
+        return Convert.ToHexString(bytes);
+    }
+
+    /// <summary>Lifts Kestrel's default 30 MB body limit for uploads: S3 allows 5 GiB in one PUT.</summary>
+    private static void AllowLargeBody(S3Request request, long? limit)
+    {
+        if (request.Context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Resource}: {Code} {Message}")]
+    private static partial void LogS3Error(ILogger logger, string method, string resource, string code, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Resource} failed in the storage: {Kind} {Message}")]
+    private static partial void LogVfsFailure(ILogger logger, string method, string resource, VfsErrorKind kind, string message);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Resource} failed unexpectedly")]
+    private static partial void LogUnexpected(ILogger logger, string method, string resource, Exception exception);
+}

@@ -1,0 +1,29 @@
+namespace VfsGateway.Frontends.S3;
+
+/// <summary>The S3 frontend's options (rclone serve s3's flags).</summary>
+public sealed record S3Options
+{
+    /// <summary>Access key pairs that may sign requests (--auth-key ACCESS,SECRET, repeatable).</summary>
+    public IReadOnlyList<S3AccessKey> AuthKeys { get; init; } = [];
+
+    /// <summary>Serve without authentication; without it the server refuses to start when there are no keys.</summary>
+    public bool NoAuth { get; init; }
+
+    /// <summary>Only path-style requests (http://host/bucket/key); when false, virtual-host style (bucket.BaseDomain) is also accepted.</summary>
+    public bool ForcePathStyle { get; init; } = true;
+
+    /// <summary>The domain under which virtual-host style buckets live (bucket.example.com → "example.com").</summary>
+    public string? BaseDomain { get; init; }
+
+    /// <summary>How ETags of uploaded objects are made.</summary>
+    public S3EtagHash EtagHash { get; init; } = S3EtagHash.Md5;
+
+    /// <summary>Where multipart upload parts are staged on local disk; defaults to a folder under the system temp directory.</summary>
+    public string? CacheDir { get; init; }
+
+    /// <summary>Incomplete multipart uploads older than this are removed.</summary>
+    public TimeSpan MultipartExpiry { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Never remove expired multipart uploads.</summary>
+    public bool NoCleanup { get; init; }
+}

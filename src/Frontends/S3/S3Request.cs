@@ -1,0 +1,200 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using VfsGateway.Vfs;
+
+namespace VfsGateway.Frontends.S3;
+
+/// <summary>
+/// One request as S3 sees it: bucket, key and query, parsed once at the edge from the raw request
+/// target. The bucket and object paths built here are the only storage addresses handlers use
+/// (CONVENTIONS §4).
+/// </summary>
+internal sealed class S3Request
+{
+    public const int MaxKeyBytes = 1024;
+
+    private S3Request(HttpContext context, string requestId)
+    {
+        Context = context;
+        RequestId = requestId;
+    }
+
+    public HttpContext Context { get; }
+
+    public string RequestId { get; }
+
+    public string Method => Context.Request.Method;
+
+    /// <summary>The percent-decoded request path ("/bucket/key" path-style, "/key" virtual-host style); what SigV4 signs.</summary>
+    public string DecodedPath { get; private set; } = "/";
+
+    /// <summary>The query parameters in order, percent-decoded ('+' is a space).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> QueryPairs { get; private set; } = [];
+
+    public string Bucket { get; private set; } = string.Empty;
+
+    public string Key { get; private set; } = string.Empty;
+
+    public VfsPath BucketPath { get; private set; }
+
+    /// <summary>The object's path; only valid when <see cref="Key"/> is not empty.</summary>
+    public VfsPath ObjectPath { get; private set; }
+
+    /// <summary>The key ends with '/': a directory marker (what rclone and the consoles create for empty folders).</summary>
+    public bool IsDirectoryMarker => Key.EndsWith('/');
+
+    /// <summary>Set once the request is authenticated.</summary>
+    public S3AuthContext Auth { get; set; } = S3AuthContext.Anonymous;
+
+    public string Resource => Key.Length > 0 ? $"/{Bucket}/{Key}" : Bucket.Length > 0 ? $"/{Bucket}" : "/";
+
+    public string? Query(string name)
+    {
+        foreach (var (k, v) in QueryPairs)
+        {
+            if (k == name)
+            {
+                return v;
+            }
+        }
+
+        return null;
+    }
+
+    public bool HasQuery(string name) => Query(name) is not null;
+
+    public string? Header(string name)
+    {
+        var values = Context.Request.Headers[name];
+        return values.Count == 0 ? null : values.ToString();
+    }
+
+    /// <summary>Parses the request target; throws <see cref="S3Exception"/> for bad bucket names and keys.</summary>
+    public static S3Request Parse(HttpContext context, S3Options options, string requestId)
+    {
+        var request = new S3Request(context, requestId);
+        var (rawPath, rawQuery) = SplitTarget(context);
+        request.DecodedPath = Uri.UnescapeDataString(rawPath);
+        request.QueryPairs = ParseQuery(rawQuery);
+
+        var path = request.DecodedPath;
+        string bucket;
+        string key;
+        if (VirtualHostBucket(context.Request.Host.Host, options) is { } hostBucket)
+        {
+            bucket = hostBucket;
+            key = path.Length > 0 ? path[1..] : string.Empty;
+        }
+        else
+        {
+            var rest = path.Length > 0 ? path[1..] : string.Empty;
+            var slash = rest.IndexOf('/', StringComparison.Ordinal);
+            bucket = slash < 0 ? rest : rest[..slash];
+            key = slash < 0 ? string.Empty : rest[(slash + 1)..];
+        }
+
+        request.Bucket = bucket;
+        request.Key = key;
+        if (bucket.Length == 0)
+        {
+            if (key.Length > 0)
+            {
+                throw new S3Exception(S3Error.InvalidBucketName, "The specified bucket is not valid.");
+            }
+
+            return request;
+        }
+
+        if (!BucketNames.IsValid(bucket))
+        {
+            throw new S3Exception(S3Error.InvalidBucketName, $"The specified bucket is not valid: '{bucket}'.");
+        }
+
+        request.BucketPath = VfsPath.Root.Join(bucket);
+        if (key.Length > 0)
+        {
+            request.ObjectPath = ParseKey(request.BucketPath, key);
+        }
+
+        return request;
+    }
+
+    /// <summary>
+    /// Maps a key onto a path inside the bucket. Keys that are not canonical paths ("..", "//",
+    /// a leading '/', NUL, '\') cannot be stored without aliasing another key or escaping the
+    /// bucket, so they are refused instead of normalized.
+    /// </summary>
+    public static VfsPath ParseKey(VfsPath bucketPath, string key)
+    {
+        if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+        {
+            throw new S3Exception(S3Error.KeyTooLongError);
+        }
+
+        var trimmed = key.EndsWith('/') ? key[..^1] : key;
+        if (trimmed.Length == 0 || trimmed[0] == '/' || !VfsPath.TryParse(trimmed, out var relative, out var error) || relative.Value != trimmed)
+        {
+            throw new S3Exception(S3Error.InvalidArgument, $"Object key '{key}' is not supported by this gateway: keys must be canonical paths (no empty, '.' or '..' segments, no leading '/', NUL or '\\').");
+        }
+
+        _ = error;
+        if (relative.Segments.Any(TempNames.IsTemp))
+        {
+            throw new S3Exception(S3Error.InvalidArgument, $"Object key '{key}' uses a name reserved for in-flight uploads.");
+        }
+
+        return bucketPath.Combine(relative);
+    }
+
+    private static string? VirtualHostBucket(string host, S3Options options)
+    {
+        if (options.ForcePathStyle || string.IsNullOrEmpty(options.BaseDomain))
+        {
+            return null;
+        }
+
+        var suffix = "." + options.BaseDomain.TrimStart('.');
+        return host.Length > suffix.Length && host.EndsWith(suffix, StringComparison.OrdinalIgnoreCase)
+            ? host[..^suffix.Length]
+            : null;
+    }
+
+    /// <summary>The raw path and query as sent: Request.Path is already decoded (except %2F), which SigV4 cannot use.</summary>
+    private static (string Path, string Query) SplitTarget(HttpContext context)
+    {
+        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
+        if (string.IsNullOrEmpty(raw) || raw[0] != '/')
+        {
+            if (!string.IsNullOrEmpty(raw) && raw.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(raw, UriKind.Absolute, out var absolute))
+            {
+                raw = absolute.PathAndQuery;
+            }
+            else
+            {
+                raw = context.Request.PathBase.ToUriComponent() + context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
+            }
+        }
+
+        var q = raw.IndexOf('?', StringComparison.Ordinal);
+        var path = q < 0 ? raw : raw[..q];
+        var query = q < 0 ? string.Empty : raw[(q + 1)..];
+        return (path.Length == 0 ? "/" : path, query);
+    }
+
+    private static List<KeyValuePair<string, string>> ParseQuery(string raw)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var part in raw.Split('&', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var eq = part.IndexOf('=', StringComparison.Ordinal);
+            var name = eq < 0 ? part : part[..eq];
+            var value = eq < 0 ? string.Empty : part[(eq + 1)..];
+            pairs.Add(new(Decode(name), Decode(value)));
+        }
+
+        return pairs;
+    }
+
+    private static string Decode(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
+}
