@@ -15,9 +15,10 @@ internal static class GatewayCli
 {
     public static RootCommand Build(CliEnvironment env)
     {
-        var root = new RootCommand("gateway: serve storage backends over restic's REST protocol (and more)");
+        var root = new RootCommand("gateway: serve storage backends over restic's REST protocol and the S3 API");
         var serve = new Command("serve", "Serve a remote over a protocol");
         serve.Add(new ServeResticCommand(env).Build());
+        serve.Add(new ServeS3Command(env).Build());
         root.Add(serve);
         root.Add(new LsCommand(env).Build());
         root.Add(new HtpasswdCommand(env).Build());

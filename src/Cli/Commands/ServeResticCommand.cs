@@ -21,19 +21,13 @@ internal sealed class ServeResticCommand
 
     // rclone serve restic talks to the backend without a directory cache, and a repository may be
     // used by restic directly at the same time (its locks must be seen at once): no dir cache by default.
+    private readonly HttpFlags _http = new(":8000");
     private readonly VfsFlags _vfs = new("0s", "Off by default for restic so that locks written by other clients are seen at once.");
 
     private readonly Argument<string> _remote = new("REMOTE")
     {
         Description = "What to serve: local:/path or a bare path, memory:, name:path (a section of the config file), or :type,key=value:path",
         Arity = ArgumentArity.ZeroOrOne,
-    };
-
-    private readonly Option<string> _addr = new("--addr", "--listen")
-    {
-        Description = "Listen address: \":8000\" (all interfaces), \"127.0.0.1:8000\", \"[::1]:8000\", \"localhost:8000\" or \"unix:/path/to.sock\"",
-        HelpName = "address",
-        DefaultValueFactory = _ => ":8000",
     };
 
     private readonly Option<string> _path = new("--path") { Description = "Serve this local directory (rest-server's way to say local:DIR; then REMOTE is not given)", HelpName = "dir" };
@@ -64,21 +58,9 @@ internal sealed class ServeResticCommand
     };
 
     private readonly Option<bool> _noAuth = new("--no-auth") { Description = "Serve without authentication" };
-    private readonly Option<bool> _tls = new("--tls") { Description = "Serve HTTPS (HTTP/1.1 and HTTP/2)" };
-    private readonly Option<string> _tlsCert = new("--tls-cert") { Description = "TLS certificate, PEM [default: public_key in the root of a local remote]", HelpName = "file" };
-    private readonly Option<string> _tlsKey = new("--tls-key") { Description = "TLS private key, PEM [default: private_key in the root of a local remote]", HelpName = "file" };
 
-    private readonly Option<string> _tlsMinVer = new("--tls-min-ver")
-    {
-        Description = "Minimum TLS version: 1.2 or 1.3",
-        HelpName = "version",
-        DefaultValueFactory = _ => "1.2",
-    };
-
-    private readonly Option<string> _log = new("--log") { Description = "Write an access log (Apache combined format) to this file, or \"-\" for stdout [default: none]", HelpName = "file" };
     private readonly Option<bool> _prometheus = new("--prometheus") { Description = "Serve Prometheus metrics at /metrics" };
     private readonly Option<bool> _prometheusNoAuth = new("--prometheus-no-auth") { Description = "Serve /metrics without authentication" };
-    private readonly Option<bool> _debug = new("--debug") { Description = "Log debug messages (to stderr)" };
     private readonly Option<bool> _stdio = new("--stdio") { Description = "Serve HTTP/2 on stdin/stdout for restic's rclone: backend (implies --no-auth; logs go to stderr)" };
 
     // restic's rclone: backend always passes it (for rclone's B2 remotes); accepted and ignored.
@@ -88,7 +70,6 @@ internal sealed class ServeResticCommand
     {
         _env = env;
         _remotes = new RemoteSupport(env);
-        _tlsMinVer.AcceptOnlyFromAmong("1.2", "1.3");
         _remote.Validators.Add(result =>
         {
             if (result.Tokens.SingleOrDefault()?.Value is { } v && v.StartsWith('-'))
@@ -102,11 +83,14 @@ internal sealed class ServeResticCommand
     {
         var command = new Command("restic", "Serve restic's REST protocol (rest-server compatible)");
         command.Add(_remote);
-        foreach (var option in new Option[]
+        _http.AddListenerTo(command);
+        foreach (var option in new Option[] { _path, _appendOnly, _privateRepos, _noVerifyUpload, _maxSize, _htpasswd, _noAuth })
         {
-            _addr, _path, _appendOnly, _privateRepos, _noVerifyUpload, _maxSize, _htpasswd, _noAuth, _tls, _tlsCert,
-            _tlsKey, _tlsMinVer, _log, _prometheus, _prometheusNoAuth, _debug, _stdio, _b2HardDelete,
-        })
+            command.Add(option);
+        }
+
+        _http.AddTlsAndLogTo(command);
+        foreach (var option in new Option[] { _prometheus, _prometheusNoAuth, _stdio, _b2HardDelete })
         {
             command.Add(option);
         }
@@ -122,7 +106,7 @@ internal sealed class ServeResticCommand
         var remote = ResolveRemote(parse);
         var stdio = parse.GetValue(_stdio);
         var restic = ResticOptionsFor(parse, remote, stdio);
-        var http = HttpOptionsFor(parse, remote, stdio);
+        var http = _http.Options(parse, remote, stdio);
 
         using var loggerFactory = GatewayLogging.CreateLoggerFactory(http.Debug, quiet: stdio);
         var vfsOptions = _vfs.Options(parse, remote.Display);
@@ -179,39 +163,6 @@ internal sealed class ServeResticCommand
             PrometheusNoAuth = parse.GetValue(_prometheusNoAuth),
             HtpasswdFile = noAuth ? null : htpasswd,
             NoAuth = noAuth,
-        };
-    }
-
-    private HttpServerOptions HttpOptionsFor(ParseResult parse, ResolvedRemote remote, bool stdio)
-    {
-        var tls = parse.GetValue(_tls);
-        var cert = parse.GetValue(_tlsCert);
-        var key = parse.GetValue(_tlsKey);
-        if (tls && remote.IsLocal)
-        {
-            cert ??= Path.Combine(remote.Config.Root, "public_key");
-            key ??= Path.Combine(remote.Config.Root, "private_key");
-        }
-        else if (tls && (cert is null || key is null))
-        {
-            throw CliException.Usage($"--tls needs --tls-cert and --tls-key for the remote '{remote.Display}' (the defaults exist only for local remotes)");
-        }
-
-        if (stdio && tls)
-        {
-            throw CliException.Usage("--tls cannot be combined with --stdio");
-        }
-
-        return new HttpServerOptions
-        {
-            Address = parse.GetValue(_addr)!,
-            Stdio = stdio,
-            Tls = tls,
-            TlsCert = cert,
-            TlsKey = key,
-            TlsMinVersion = parse.GetValue(_tlsMinVer)!,
-            LogFile = parse.GetValue(_log),
-            Debug = parse.GetValue(_debug),
         };
     }
 }

@@ -296,7 +296,7 @@ internal sealed partial class S3Frontend
     {
         var now = _time.GetUtcNow().UtcTicks;
         var last = Interlocked.Read(ref _lastCleanupTicks);
-        if (_options.NoCleanup || now - last < TimeSpan.TicksPerHour || Interlocked.CompareExchange(ref _lastCleanupTicks, now, last) != last)
+        if (now - last < TimeSpan.TicksPerHour || Interlocked.CompareExchange(ref _lastCleanupTicks, now, last) != last)
         {
             return;
         }

@@ -152,7 +152,10 @@ internal sealed partial class S3Frontend
             return;
         }
 
-        await PruneEmptyParentsAsync(r.BucketPath, path, ct).ConfigureAwait(false);
+        if (!_options.NoCleanup)
+        {
+            await PruneEmptyParentsAsync(r.BucketPath, path, ct).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -56,14 +56,11 @@ internal sealed partial class S3Frontend : IHttpFrontend
             throw new GatewayStartupException($"cannot use the multipart staging directory '{_multipart.Root}': {e.Message}", e);
         }
 
-        if (!_options.NoCleanup)
+        _lastCleanupTicks = _time.GetUtcNow().UtcTicks;
+        var removed = await _multipart.RemoveExpiredAsync(cancellationToken).ConfigureAwait(false);
+        if (removed > 0)
         {
-            _lastCleanupTicks = _time.GetUtcNow().UtcTicks;
-            var removed = await _multipart.RemoveExpiredAsync(cancellationToken).ConfigureAwait(false);
-            if (removed > 0)
-            {
-                LogExpiredUploads(_logger, removed);
-            }
+            LogExpiredUploads(_logger, removed);
         }
     }
 

@@ -24,6 +24,6 @@ public sealed record S3Options
     /// <summary>Incomplete multipart uploads older than this are removed.</summary>
     public TimeSpan MultipartExpiry { get; init; } = TimeSpan.FromHours(24);
 
-    /// <summary>Never remove expired multipart uploads.</summary>
+    /// <summary>Keep directories that a delete leaves empty (by default they are removed up to the bucket, since an S3 prefix exists only while objects live under it).</summary>
     public bool NoCleanup { get; init; }
 }

@@ -179,21 +179,20 @@ public sealed class S3MultipartTests
     }
 
     [Fact]
-    public async Task StartAsync_ExpiredUpload_RemovedUnlessNoCleanup()
+    public async Task StartAsync_ExpiredUpload_Removed()
     {
         var time = new FixedTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true }, time);
         await S3RawClient.SendAsync(host, "PUT", "/bucket");
         var init = await S3RawClient.SendAsync(host, "POST", "/bucket/k?uploads");
         var uploadId = System.Xml.Linq.XDocument.Parse(init.Body).Root!.Elements().Single(e => e.Name.LocalName == "UploadId").Value;
-        var later = new FixedTimeProvider(time.Now.AddHours(25));
 
-        var keeping = new S3Frontend(host.Vfs, new S3Options { NoAuth = true, NoCleanup = true, CacheDir = host.CacheDir }, NullLoggerFactory.Instance, later);
-        await keeping.StartAsync(CancellationToken.None);
+        var soon = new S3Frontend(host.Vfs, new S3Options { NoAuth = true, CacheDir = host.CacheDir }, NullLoggerFactory.Instance, new FixedTimeProvider(time.Now.AddHours(23)));
+        await soon.StartAsync(CancellationToken.None);
         Assert.True(Directory.Exists(Path.Combine(host.CacheDir, uploadId)));
 
-        var cleaning = new S3Frontend(host.Vfs, new S3Options { NoAuth = true, CacheDir = host.CacheDir }, NullLoggerFactory.Instance, later);
-        await cleaning.StartAsync(CancellationToken.None);
+        var later = new S3Frontend(host.Vfs, new S3Options { NoAuth = true, CacheDir = host.CacheDir }, NullLoggerFactory.Instance, new FixedTimeProvider(time.Now.AddHours(25)));
+        await later.StartAsync(CancellationToken.None);
         Assert.False(Directory.Exists(Path.Combine(host.CacheDir, uploadId)));
     }
 

@@ -287,6 +287,19 @@ public sealed class S3ObjectTests
     }
 
     [Fact]
+    public async Task DeleteObject_LastInDirectoryWithNoCleanup_KeepsEmptyParents()
+    {
+        await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true, NoCleanup = true });
+        await host.Vfs.MkdirAsync(VfsPath.Parse("bucket"), CancellationToken.None);
+        await S3RawClient.SendAsync(host, "PUT", "/bucket/x/y/z", [1]);
+
+        var delete = await S3RawClient.SendAsync(host, "DELETE", "/bucket/x/y/z");
+
+        Assert.Equal(204, delete.Status);
+        Assert.True((await host.Vfs.StatAsync(VfsPath.Parse("bucket/x/y"), CancellationToken.None)).IsDirectory);
+    }
+
+    [Fact]
     public async Task SignedPut_WrongPayloadHashWithTestSigner_MismatchNotStored()
     {
         await using var host = await S3TestHost.StartAsync();
