@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# restic through `gateway serve restic local:` vs `rclone serve restic` vs a plain local restic repository.
+#
+#   bench/restic-bench.sh            # 1 GiB data set (generated once, deterministic), Release build
+#   SIZE_MIB=2048 AUTH_REQUESTS=2000 bench/restic-bench.sh
+#
+# For each target, in one run: restic init, backup (timed), restore (timed); the server's CPU seconds
+# (user+sys from /proc/PID/stat just before it is stopped) cover init+backup+restore. Then N authenticated
+# HEAD /config requests against a bcrypt cost-10 htpasswd vs --no-auth. Only 127.0.0.1 is used; every
+# process this script starts is stopped by its PID. Prints a summary table with the ratios and targets.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SIZE_MIB=${SIZE_MIB:-1024}
+SEED=${SEED:-42}
+AUTH_REQUESTS=${AUTH_REQUESTS:-1000}
+WORK=${BENCH_DIR:-$ROOT/bench/out}
+DATA=$WORK/dataset-$SIZE_MIB-$SEED
+export RESTIC_PASSWORD=bench-password
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() {
+  local i
+  for i in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+# user+sys CPU seconds of a running process (fields 14 and 15 of /proc/PID/stat, after the comm field).
+cpu_seconds() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f", ($12 + $13) / t }'; }
+
+PIDS=()
+stop_pid() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local kept=() p
+  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  PIDS=("${kept[@]}")
+}
+cleanup() { local p; for p in "${PIDS[@]}"; do stop_pid "$p"; done; }  # only what this script started
+trap cleanup EXIT
+
+for tool in restic rclone htpasswd curl python3 dotnet; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y restic rclone apache2-utils curl)"
+done
+
+# ---------------------------------------------------------------- build + data set
+log "building the gateway (Release)"
+dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null
+GATEWAY=$ROOT/src/Cli/bin/Release/net10.0/gateway
+[ -x "$GATEWAY" ] || die "$GATEWAY was not built"
+
+mkdir -p "$WORK"
+if [ ! -f "$DATA/.complete" ]; then
+  log "generating $SIZE_MIB MiB data set in $DATA (seed $SEED)"
+  rm -rf "$DATA"
+  python3 "$ROOT/bench/gen-dataset.py" "$DATA/tree" "$SIZE_MIB" "$SEED" >&2
+  touch "$DATA/.complete"
+fi
+DATA_BYTES=$(du -sb "$DATA/tree" | cut -f1)
+DATA_FILES=$(find "$DATA/tree" -type f | wc -l)
+
+# ---------------------------------------------------------------- one backup/restore round
+# run_round NAME REPO_URL [SERVER_PID]  -> sets BACKUP_S RESTORE_S SERVER_CPU
+run_round() {
+  local name=$1 repo=$2 pid=${3:-} run=$WORK/run-$1 t0 t1
+  rm -rf "$run" && mkdir -p "$run"
+  export RESTIC_CACHE_DIR=$run/cache
+  restic -r "$repo" init -q >/dev/null
+  t0=$(now)
+  restic -r "$repo" backup -q "$DATA/tree" >/dev/null
+  t1=$(now); BACKUP_S=$(elapsed "$t0" "$t1")
+  t0=$(now)
+  restic -r "$repo" restore latest -q --target "$run/restore" >/dev/null
+  t1=$(now); RESTORE_S=$(elapsed "$t0" "$t1")
+  SERVER_CPU=n/a
+  [ -n "$pid" ] && SERVER_CPU=$(cpu_seconds "$pid")
+  # Restored bytes must match the data set (a cheap guard against measuring a failed run).
+  local restored; restored=$(du -sb "$run/restore$DATA/tree" | cut -f1)
+  [ "$restored" = "$DATA_BYTES" ] || die "$name: restored $restored bytes, expected $DATA_BYTES"
+  rm -rf "$run/restore"
+  log "$name: backup ${BACKUP_S}s restore ${RESTORE_S}s server CPU ${SERVER_CPU}s"
+}
+
+start_server() {  # start_server LOGFILE CMD... -> sets SERVER_PID, waits for $PORT
+  local logfile=$1; shift
+  "$@" >"$logfile" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  wait_port "$PORT" || { cat "$logfile" >&2; die "server did not open port $PORT: $*"; }
+}
+
+declare -A R
+
+# (a) gateway serve restic local:
+PORT=$(free_port); mkdir -p "$WORK/repo-gateway"; rm -rf "$WORK/repo-gateway"/*
+start_server "$WORK/gateway.log" "$GATEWAY" serve restic "local:$WORK/repo-gateway" --no-auth --addr "127.0.0.1:$PORT"
+run_round gateway "rest:http://127.0.0.1:$PORT/" "$SERVER_PID"
+R[gw_backup]=$BACKUP_S R[gw_restore]=$RESTORE_S R[gw_cpu]=$SERVER_CPU
+stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-gateway"
+
+# (b) rclone serve restic (the reference REST server in Go)
+PORT=$(free_port); mkdir -p "$WORK/repo-rclone"; rm -rf "$WORK/repo-rclone"/*
+start_server "$WORK/rclone.log" env RCLONE_CONFIG=/dev/null rclone serve restic "$WORK/repo-rclone" --addr "127.0.0.1:$PORT"
+run_round rclone "rest:http://127.0.0.1:$PORT/" "$SERVER_PID"
+R[rc_backup]=$BACKUP_S R[rc_restore]=$RESTORE_S R[rc_cpu]=$SERVER_CPU
+stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-rclone"
+
+# (c) restic's own local backend, no server
+rm -rf "$WORK/repo-local"
+run_round local "$WORK/repo-local"
+R[lo_backup]=$BACKUP_S R[lo_restore]=$RESTORE_S
+rm -rf "$WORK/repo-local"
+
+# ---------------------------------------------------------------- authentication cost
+# AUTH_REQUESTS HEAD /config over keep-alive connections (4 in parallel), bcrypt cost 10 vs --no-auth.
+auth_round() {  # auth_round NAME EXTRA_FLAGS... -> sets AUTH_S AUTH_CPU
+  local name=$1; shift
+  local repo=$WORK/repo-auth-$name cfg=$WORK/curl-$name.cfg t0 t1 user=""
+  rm -rf "$repo"; mkdir -p "$repo"
+  PORT=$(free_port)
+  start_server "$WORK/gateway-auth-$name.log" "$GATEWAY" serve restic "local:$repo" --addr "127.0.0.1:$PORT" "$@"
+  [ "$name" = bcrypt ] && user="bench:bench-pw@"
+  RESTIC_CACHE_DIR=$WORK/cache-auth restic -r "rest:http://${user}127.0.0.1:$PORT/" init -q >/dev/null
+  : >"$cfg"
+  for _ in $(seq 1 "$AUTH_REQUESTS"); do
+    printf 'url = "http://127.0.0.1:%s/config"\noutput = "/dev/null"\n' "$PORT" >>"$cfg"
+  done
+  local cpu0; cpu0=$(cpu_seconds "$SERVER_PID")
+  local auth=(); [ "$name" = bcrypt ] && auth=(-u bench:bench-pw)
+  t0=$(now)
+  curl -sS --no-progress-meter --noproxy '*' --fail --head --parallel --parallel-max 4 "${auth[@]}" --config "$cfg"
+  t1=$(now)
+  AUTH_S=$(elapsed "$t0" "$t1")
+  AUTH_CPU=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SERVER_PID")" 'BEGIN { printf "%.2f", b - a }')
+  stop_pid "$SERVER_PID"; rm -rf "$repo"
+  log "auth $name: $AUTH_REQUESTS requests in ${AUTH_S}s, server CPU ${AUTH_CPU}s"
+}
+htpasswd -c -b -B -C 10 "$WORK/bench.htpasswd" bench bench-pw 2>/dev/null
+auth_round noauth --no-auth
+R[na_s]=$AUTH_S R[na_cpu]=$AUTH_CPU
+auth_round bcrypt --htpasswd-file "$WORK/bench.htpasswd"
+R[bc_s]=$AUTH_S R[bc_cpu]=$AUTH_CPU
+
+# ---------------------------------------------------------------- summary
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r <= t) print "ok"; else print "MISSED" }'; }
+row() { printf '%-34s %10s %10s %8s %8s  %s\n' "$@"; }
+{
+  echo "restic-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), restic $(restic version | cut -d' ' -f2), $(rclone version | head -n1)"
+  echo "data set: $((DATA_BYTES >> 20)) MiB in $DATA_FILES files (seed $SEED); auth: $AUTH_REQUESTS HEAD /config, 4 parallel keep-alive connections"
+  echo
+  row "measure" "gateway" "reference" "ratio" "target" "verdict"
+  row "backup wall s (vs rclone)" "${R[gw_backup]}" "${R[rc_backup]}" "$(ratio "${R[gw_backup]}" "${R[rc_backup]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_backup]}" "${R[rc_backup]}")" 0.95)"
+  row "restore wall s (vs rclone)" "${R[gw_restore]}" "${R[rc_restore]}" "$(ratio "${R[gw_restore]}" "${R[rc_restore]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_restore]}" "${R[rc_restore]}")" 0.95)"
+  row "server CPU s (vs rclone)" "${R[gw_cpu]}" "${R[rc_cpu]}" "$(ratio "${R[gw_cpu]}" "${R[rc_cpu]}")" "<=0.80" "$(verdict "$(ratio "${R[gw_cpu]}" "${R[rc_cpu]}")" 0.80)"
+  row "backup wall s (vs local repo)" "${R[gw_backup]}" "${R[lo_backup]}" "$(ratio "${R[gw_backup]}" "${R[lo_backup]}")" "<=1.10" "$(verdict "$(ratio "${R[gw_backup]}" "${R[lo_backup]}")" 1.10)"
+  row "restore wall s (vs local repo)" "${R[gw_restore]}" "${R[lo_restore]}" "$(ratio "${R[gw_restore]}" "${R[lo_restore]}")" "<=1.10" "$(verdict "$(ratio "${R[gw_restore]}" "${R[lo_restore]}")" 1.10)"
+  row "auth wall s (bcrypt-10 vs no-auth)" "${R[bc_s]}" "${R[na_s]}" "$(ratio "${R[bc_s]}" "${R[na_s]}")" "<=1.20" "$(verdict "$(ratio "${R[bc_s]}" "${R[na_s]}")" 1.20)"
+  row "auth server CPU s (bcrypt vs none)" "${R[bc_cpu]}" "${R[na_cpu]}" "$(ratio "${R[bc_cpu]}" "${R[na_cpu]}")" "-" "-"
+} | tee "$WORK/summary-$(date -u +%Y%m%dT%H%M%SZ).txt"
