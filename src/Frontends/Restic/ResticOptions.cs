@@ -24,6 +24,9 @@ public sealed record ResticOptions
     /// <summary>The htpasswd file (the CLI resolves rest-server's default, .htpasswd in a local root).</summary>
     public string? HtpasswdFile { get; init; }
 
+    /// <summary>How often the htpasswd file is checked for changes (rest-server: 30 s); SIGHUP reloads at once.</summary>
+    public TimeSpan HtpasswdCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Serve without authentication; without it the server refuses to start when there are no credentials.</summary>
     public bool NoAuth { get; init; }
 }

@@ -1,0 +1,41 @@
+using VfsGateway.Backends;
+using VfsGateway.Vfs.Registry;
+
+namespace VfsGateway.Cli;
+
+/// <summary>
+/// Everything the commands take from the process: streams, environment variables, the backend
+/// registry and the terminal. Tests build one with writers and a dictionary instead of mutating
+/// the real process.
+/// </summary>
+internal sealed record CliEnvironment
+{
+    public required TextWriter Out { get; init; }
+
+    public required TextWriter Error { get; init; }
+
+    public required TextReader In { get; init; }
+
+    /// <summary>Environment variable lookup.</summary>
+    public required Func<string, string?> GetEnvironmentVariable { get; init; }
+
+    public required BackendRegistry Registry { get; init; }
+
+    /// <summary>True when stdin is a terminal (passwords are then prompted for without echo).</summary>
+    public bool IsInteractive { get; init; }
+
+    /// <summary>Reads one line from the terminal without echoing it; null at end of input.</summary>
+    public Func<string?> ReadSecretLine { get; init; } = () => null;
+
+    /// <summary>The real process, with every built-in backend.</summary>
+    public static CliEnvironment System() => new()
+    {
+        Out = Console.Out,
+        Error = Console.Error,
+        In = Console.In,
+        GetEnvironmentVariable = Environment.GetEnvironmentVariable,
+        Registry = BuiltinBackends.CreateRegistry(),
+        IsInteractive = !Console.IsInputRedirected,
+        ReadSecretLine = TerminalSecret.ReadLine,
+    };
+}

@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.CommandLine.Invocation;
+using System.CommandLine.Parsing;
+using VfsGateway.Cli.Commands;
+using VfsGateway.Frontends.Http;
+using VfsGateway.Vfs;
+
+namespace VfsGateway.Cli;
+
+/// <summary>
+/// The command tree and the exit-code contract: 0 success, 1 a runtime or startup error (one line
+/// "gateway: ..." on stderr, no stack trace for expected errors), 2 a usage error.
+/// </summary>
+internal static class GatewayCli
+{
+    public static RootCommand Build(CliEnvironment env)
+    {
+        var root = new RootCommand("gateway: serve storage backends over restic's REST protocol (and more)");
+        var serve = new Command("serve", "Serve a remote over a protocol");
+        serve.Add(new ServeResticCommand(env).Build());
+        root.Add(serve);
+        root.Add(new LsCommand(env).Build());
+        root.Add(new HtpasswdCommand(env).Build());
+        root.Add(new VersionCommand(env).Build());
+        var backends = new BackendsCommand(env);
+        root.Add(backends.Build("backends"));
+        var help = new Command("help", "Show help topics");
+        help.Add(backends.Build("backends"));
+        help.SetAction(async (_, ct) =>
+        {
+            await root.Parse("--help").InvokeAsync(new InvocationConfiguration { Output = env.Out, Error = env.Error }, ct).ConfigureAwait(false);
+            return ExitCodes.Ok;
+        });
+        root.Add(help);
+        return root;
+    }
+
+    public static async Task<int> RunAsync(string[] args, CliEnvironment env, CancellationToken cancellationToken = default)
+    {
+        var root = Build(env);
+        var parse = root.Parse(args);
+        if (parse.Action is ParseErrorAction)
+        {
+            foreach (var error in parse.Errors)
+            {
+                await env.Error.WriteLineAsync($"gateway: {error.Message}").ConfigureAwait(false);
+            }
+
+            await env.Error.WriteLineAsync($"Run '{CommandPath(parse.CommandResult)} --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        try
+        {
+            return await parse.InvokeAsync(new InvocationConfiguration
+            {
+                Output = env.Out,
+                Error = env.Error,
+                // The server handles SIGINT/SIGTERM itself (graceful drain); the parser must not cut it short.
+                ProcessTerminationTimeout = null,
+                EnableDefaultExceptionHandler = false,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CliException e)
+        {
+            await env.Error.WriteLineAsync($"gateway: {e.Message}").ConfigureAwait(false);
+            return e.ExitCode;
+        }
+        catch (Exception e) when (e is VfsException or GatewayStartupException)
+        {
+            await env.Error.WriteLineAsync($"gateway: {e.Message}").ConfigureAwait(false);
+            return ExitCodes.Error;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return ExitCodes.Error;
+        }
+    }
+
+    private static string CommandPath(CommandResult result)
+    {
+        var names = new List<string>();
+        for (SymbolResult? r = result; r is not null; r = r.Parent)
+        {
+            if (r is CommandResult c)
+            {
+                names.Add(c.Command is RootCommand ? "gateway" : c.Command.Name);
+            }
+        }
+
+        names.Reverse();
+        return string.Join(' ', names);
+    }
+}

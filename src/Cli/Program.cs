@@ -1,0 +1,3 @@
+using VfsGateway.Cli;
+
+return await GatewayCli.RunAsync(args, CliEnvironment.System()).ConfigureAwait(false);

@@ -1,0 +1,153 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.Http;
+using VfsGateway.Vfs;
+
+namespace VfsGateway.Frontends.Restic;
+
+public sealed partial class ResticFrontend
+{
+    /// <summary>
+    /// POST {repo}/config or an object: streams the body into the Vfs (temp name + rename where
+    /// the backend needs it), checking SHA-256 against the name and the quota in the same pass.
+    /// </summary>
+    private async Task SaveAsync(HttpContext context, ResticRoute route, string user)
+    {
+        var cancellationToken = context.RequestAborted;
+        var length = context.Request.ContentLength;
+        if (_quota is not null && length is { } declared && !_quota.Fits(declared))
+        {
+            LogOverQuota(_logger, route.Path.Value, declared, _quota.Used, _quota.MaxSize);
+            await StatusAsync(context, StatusCodes.Status507InsufficientStorage).ConfigureAwait(false);
+            return;
+        }
+
+        // Only look first when the answer matters: it costs a round trip on remote backends.
+        var existing = route.Type == ResticObjectType.Config || _options.AppendOnly || _quota is not null
+            ? await TryStatFileAsync(route.Path, cancellationToken).ConfigureAwait(false)
+            : null;
+        if (existing is not null && (route.Type == ResticObjectType.Config || _options.AppendOnly))
+        {
+            await SaveExistingAsync(context, route, existing).ConfigureAwait(false);
+            return;
+        }
+
+        var verify = route.Type != ResticObjectType.Config && !_options.NoVerifyUpload;
+        using var hash = verify ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
+        var body = new UploadStream(context.Request.Body, length, hash, verify ? Convert.FromHexString(route.Id) : null, _quota);
+        try
+        {
+            await _vfs.PutAsync(route.Path, body, new PutOptions(length), cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            _quota?.Release(body.Reserved);
+            throw;
+        }
+
+        if (existing is not null)
+        {
+            _quota?.Release(existing.Size);
+        }
+
+        _metrics?.Write(user, route, body.BytesRead);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    /// <summary>
+    /// POST to a name that exists. The config is never replaced (403, as rest-server). In
+    /// append-only mode an object is not replaced either, but a retry of the same upload must
+    /// succeed (rest-server answers 403, its issue #196, and restic then fails the backup): the
+    /// body is read and hashed without storing it, and identical content gets 200.
+    /// </summary>
+    private async Task SaveExistingAsync(HttpContext context, ResticRoute route, Entry existing)
+    {
+        if (route.Type == ResticObjectType.Config)
+        {
+            await StatusAsync(context, StatusCodes.Status403Forbidden).ConfigureAwait(false);
+            return;
+        }
+
+        var cancellationToken = context.RequestAborted;
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var body = new UploadStream(context.Request.Body, context.Request.ContentLength, hash, null, null);
+        await DrainAsync(body, cancellationToken).ConfigureAwait(false);
+
+        var identical = body.BytesRead == existing.Size;
+        if (identical)
+        {
+            // With --no-verify-upload the name says nothing about the content: compare with the stored object.
+            var expected = _options.NoVerifyUpload
+                ? await HashStoredAsync(route.Path, cancellationToken).ConfigureAwait(false)
+                : Convert.FromHexString(route.Id);
+            identical = CryptographicOperations.FixedTimeEquals(body.Digest, expected);
+        }
+
+        LogExistingUpload(_logger, route.Path.Value, identical);
+        await StatusAsync(context, identical ? StatusCodes.Status200OK : StatusCodes.Status403Forbidden).ConfigureAwait(false);
+    }
+
+    /// <summary>DELETE: 200 also when nothing was there (restic retries deletes). Append-only mode deletes locks only.</summary>
+    private async Task DeleteAsync(HttpContext context, ResticRoute route, string user)
+    {
+        if (_options.AppendOnly && route.Type != ResticObjectType.Locks)
+        {
+            await StatusAsync(context, StatusCodes.Status403Forbidden).ConfigureAwait(false);
+            return;
+        }
+
+        var cancellationToken = context.RequestAborted;
+        long size = 0;
+        if (_quota is not null || _metrics is not null)
+        {
+            if (await TryStatFileAsync(route.Path, cancellationToken).ConfigureAwait(false) is not { } entry)
+            {
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                return;
+            }
+
+            size = entry.Size;
+        }
+
+        try
+        {
+            await _vfs.DeleteAsync(route.Path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound)
+        {
+            context.Response.StatusCode = StatusCodes.Status200OK;
+            return;
+        }
+
+        _quota?.Release(size);
+        _metrics?.Delete(user, route, size);
+        context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(StreamCopier.DefaultBufferSize);
+        try
+        {
+            while (await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private async Task<byte[]> HashStoredAsync(VfsPath path, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        var stream = await _vfs.OpenReadAsync(path, null, cancellationToken).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await StreamCopier.CopyAsync(stream, Stream.Null, null, hash, cancellationToken).ConfigureAwait(false);
+        }
+
+        return hash.GetHashAndReset();
+    }
+}
