@@ -7,7 +7,7 @@ namespace VfsGateway.IntegrationTests.Infrastructure;
 
 /// <summary>
 /// A running `gateway serve …` process on 127.0.0.1. It is started with `--addr 127.0.0.1:0` (unless the
-/// caller gives an address), the real port is parsed from the "listening on" line on stderr, and the
+/// caller gives an address), the real port is parsed from the start line on stderr, and the
 /// test waits until the port accepts. Dispose kills the process tree by PID.
 /// </summary>
 internal sealed partial class GatewayServer : IAsyncDisposable
@@ -184,6 +184,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         }
     }
 
-    [GeneratedRegex(@"listening on (https?)://127\.0\.0\.1:(\d+)")]
+    // The CLI's start line: "listening on http://127.0.0.1:PORT" (also accepted: "serving … on https://127.0.0.1:PORT/").
+    [GeneratedRegex(@"(?:listening|serving)\b.*?\bon (https?)://127\.0\.0\.1:(\d+)")]
     private static partial Regex ListeningLine();
 }
