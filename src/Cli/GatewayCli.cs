@@ -41,9 +41,17 @@ internal static class GatewayCli
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
-            foreach (var error in parse.Errors)
+            // "--bogus REMOTE" makes the parser take --bogus as REMOTE and then complain about REMOTE;
+            // the REMOTE validator's "unknown option '--bogus'" is the message that helps.
+            var errors = parse.Errors.Select(e => e.Message).ToList();
+            if (errors.Any(m => m.StartsWith("unknown option", StringComparison.Ordinal)))
             {
-                await env.Error.WriteLineAsync($"gateway: {error.Message}").ConfigureAwait(false);
+                errors.RemoveAll(m => m.StartsWith("Unrecognized command or argument", StringComparison.Ordinal));
+            }
+
+            foreach (var error in errors)
+            {
+                await env.Error.WriteLineAsync($"gateway: {error}").ConfigureAwait(false);
             }
 
             await env.Error.WriteLineAsync($"Run '{CommandPath(parse.CommandResult)} --help' for usage.").ConfigureAwait(false);

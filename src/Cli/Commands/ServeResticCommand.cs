@@ -124,29 +124,14 @@ internal sealed class ServeResticCommand
         var vfs = new VirtualFileSystem(backend, VfsOptions.Default, loggerFactory.CreateLogger<VirtualFileSystem>());
         await using (vfs.ConfigureAwait(false))
         {
-            var frontend = ResticFrontendFactory.Create(vfs, restic, loggerFactory);
-            try
+            using var frontend = new ResticFrontend(vfs, restic, loggerFactory);
+            return await GatewayHost.RunAsync(http, frontend, loggerFactory, new GatewayHostSettings
             {
-                return await GatewayHost.RunAsync(http, frontend, loggerFactory, new GatewayHostSettings
-                {
-                    Description = "restic REST",
-                    Remote = remote.Display,
-                    Diagnostics = _env.Error,
-                    StandardOutput = _env.Out,
-                }, cancellationToken).ConfigureAwait(false);
-            }
-            finally
-            {
-                switch (frontend)
-                {
-                    case IAsyncDisposable asyncDisposable:
-                        await asyncDisposable.DisposeAsync().ConfigureAwait(false);
-                        break;
-                    case IDisposable disposable:
-                        disposable.Dispose();
-                        break;
-                }
-            }
+                Description = "restic REST",
+                Remote = remote.Display,
+                Diagnostics = _env.Error,
+                StandardOutput = _env.Out,
+            }, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -86,7 +86,16 @@ public static partial class GatewayHost
                 throw new GatewayStartupException("--tls cannot be combined with --stdio (the pipe is private and speaks cleartext HTTP/2)");
             }
 
-            stdio = new StdioEndPoint(settings.StdioInput ?? Console.OpenStandardInput(), settings.StdioOutput ?? Console.OpenStandardOutput());
+            var output = settings.StdioOutput;
+            if (output is null)
+            {
+                output = Console.OpenStandardOutput();
+
+                // stdout now carries HTTP/2 frames: a stray Console.Write anywhere would corrupt the stream.
+                Console.SetOut(Console.Error);
+            }
+
+            stdio = new StdioEndPoint(settings.StdioInput ?? Console.OpenStandardInput(), output);
         }
         else
         {
@@ -163,7 +172,8 @@ public static partial class GatewayHost
 
             Listen(kestrel, address!, addresses, listen =>
             {
-                listen.Protocols = HttpProtocols.Http1AndHttp2;
+                // HTTP/2 needs ALPN; on cleartext TCP Kestrel would only warn and fall back to HTTP/1.1.
+                listen.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 if (tls is not null)
                 {
                     listen.UseHttps(new HttpsConnectionAdapterOptions
@@ -194,7 +204,10 @@ public static partial class GatewayHost
         {
             // The single pipe connection lives as long as the restic process, which may sit idle for
             // minutes while it scans files; Go's http2 server (rclone) has no idle or rate limits either.
-            limits.KeepAliveTimeout = Timeout.InfiniteTimeSpan;
+            // Not Timeout.InfiniteTimeSpan: Kestrel's HTTP/2 keep-alive adds it (-1 ms) to "now" and
+            // closed the idle connection about one heartbeat later (restic: "rclone stdio connection
+            // already closed" right after its key derivation pause).
+            limits.KeepAliveTimeout = TimeSpan.FromDays(365);
             limits.MinRequestBodyDataRate = null;
             limits.MinResponseDataRate = null;
         }

@@ -49,6 +49,7 @@ public sealed partial class ResticFrontend
             using var json = new Utf8JsonWriter(output, ListJsonOptions);
             json.WriteStartArray();
             var directory = route.Path.Value;
+            long flushed = 0;
             while (more)
             {
                 var entry = enumerator.Current;
@@ -67,10 +68,13 @@ public sealed partial class ResticFrontend
                         json.WriteStringValue(name);
                     }
 
-                    if (json.BytesPending >= ListFlushBytes)
+                    // The writer advances the pipe by itself as its buffers fill, so BytesPending
+                    // alone never grows large: count everything written since the last flush.
+                    if (json.BytesCommitted + json.BytesPending - flushed >= ListFlushBytes)
                     {
                         json.Flush();
                         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                        flushed = json.BytesCommitted;
                     }
                 }
 

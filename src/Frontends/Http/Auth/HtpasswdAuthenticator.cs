@@ -32,6 +32,7 @@ internal sealed partial class HtpasswdAuthenticator : IDisposable
     private long _nextCheckTimestamp;
     private int _checking;
     private PosixSignalRegistration? _sighup;
+    private long _hashVerifications;
 
     public HtpasswdAuthenticator(string path, ILogger logger, TimeProvider? time = null, TimeSpan? checkInterval = null)
     {
@@ -42,6 +43,9 @@ internal sealed partial class HtpasswdAuthenticator : IDisposable
     }
 
     public string Path => _path;
+
+    /// <summary>How many times a password hash (a real one or the dummy) was computed: what the cache saves.</summary>
+    internal long HashVerifications => Interlocked.Read(ref _hashVerifications);
 
     /// <summary>Users in the loaded file.</summary>
     public int UserCount => _snapshot?.Hashes.Count ?? 0;
@@ -195,7 +199,7 @@ internal sealed partial class HtpasswdAuthenticator : IDisposable
         }
     }
 
-    private static bool Verify(Snapshot snapshot, ReadOnlySpan<char> user, ReadOnlySpan<byte> password, [NotNullWhen(true)] out ClaimsPrincipal? principal)
+    private bool Verify(Snapshot snapshot, ReadOnlySpan<char> user, ReadOnlySpan<byte> password, [NotNullWhen(true)] out ClaimsPrincipal? principal)
     {
         principal = null;
         Span<byte> digest = stackalloc byte[HMACSHA256.HashSizeInBytes];
@@ -208,6 +212,7 @@ internal sealed partial class HtpasswdAuthenticator : IDisposable
         }
 
         var name = user.ToString();
+        Interlocked.Increment(ref _hashVerifications);
         if (!snapshot.Hashes.TryGetValue(name, out var hash))
         {
             // Same work as for a real user, so timing does not reveal which users exist.

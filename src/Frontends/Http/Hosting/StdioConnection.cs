@@ -69,7 +69,10 @@ internal sealed partial class StdioConnection : ConnectionContext, IConnectionLi
             return;
         }
 
-        // Kestrel has completed its ends of both pipes by now; let the last frames (GOAWAY) reach stdout.
+        // As Kestrel's socket transport does, the transport completes the application's ends of the
+        // pipes; then the last frames (GOAWAY) still drain to stdout before the streams are let go.
+        await Transport.Input.CompleteAsync().ConfigureAwait(false);
+        await Transport.Output.CompleteAsync().ConfigureAwait(false);
         await _outputPump.ConfigureAwait(false);
         Close();
         await _inputPump.ConfigureAwait(false);

@@ -117,6 +117,20 @@ internal sealed class ResticTestHost : IAsyncDisposable
             }
         });
 
+    /// <summary>Sends a request whose body is <paramref name="body"/> as the server would read it (a short or failing body included).</summary>
+    public Task<HttpContext> SendBodyAsync(string method, string path, Stream body, long? contentLength, AuthenticationHeaderValue? auth = null) =>
+        Server.SendAsync(context =>
+        {
+            context.Request.Method = method;
+            context.Request.Path = new PathString(path);
+            context.Request.Body = body;
+            context.Request.ContentLength = contentLength;
+            if (auth is not null)
+            {
+                context.Request.Headers.Authorization = auth.ToString();
+            }
+        });
+
     public async Task<bool> ExistsAsync(string path)
     {
         try

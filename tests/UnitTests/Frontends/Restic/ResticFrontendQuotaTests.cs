@@ -1,0 +1,93 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using VfsGateway.Backends.Memory;
+using VfsGateway.Frontends.Restic;
+using VfsGateway.Vfs;
+
+namespace VfsGateway.UnitTests.Frontends.Restic;
+
+public sealed class ResticFrontendQuotaTests
+{
+    [Fact]
+    public async Task Post_ContentLengthOverQuota_Returns507BeforeReadingTheBody()
+    {
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 1000 });
+        var content = ResticTestHost.RandomBytes(1001);
+        var body = new FaultyStream(content, null);
+
+        var context = await host.SendBodyAsync("POST", $"/repo/data/{ResticTestHost.Sha256Hex(content)}", body, content.Length);
+
+        Assert.Equal(StatusCodes.Status507InsufficientStorage, context.Response.StatusCode);
+        Assert.Equal(0, body.BytesServed);
+        Assert.Empty(await host.AllFilesAsync());
+    }
+
+    [Fact]
+    public async Task Post_OverrunWithoutContentLength_Returns507AndLeavesNothing()
+    {
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 1000 });
+        var kept = await host.UploadAsync("/repo", "keys", ResticTestHost.RandomBytes(400));
+        var content = ResticTestHost.RandomBytes(700);
+
+        var context = await host.SendBodyAsync("POST", $"/repo/data/{ResticTestHost.Sha256Hex(content)}", new MemoryStream(content), null);
+        var fits = await host.SendBodyAsync("POST", $"/repo/data/{ResticTestHost.Sha256Hex(content[..600])}", new MemoryStream(content[..600]), null);
+
+        Assert.Equal(StatusCodes.Status507InsufficientStorage, context.Response.StatusCode);
+        Assert.Equal(StatusCodes.Status200OK, fits.Response.StatusCode);
+        Assert.Equal(2, (await host.AllFilesAsync()).Count);
+        Assert.True(await host.ExistsAsync($"repo/keys/{kept}"));
+    }
+
+    [Fact]
+    public async Task Delete_GivesSpaceBack()
+    {
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 1000 });
+        var first = await host.UploadAsync("/repo", "data", ResticTestHost.RandomBytes(800));
+        var next = ResticTestHost.RandomBytes(800);
+        await host.UploadAsync("/repo", "data", next, HttpStatusCode.InsufficientStorage);
+
+        using var delete = await host.SendAsync(HttpMethod.Delete, $"/repo/data/{first}");
+        await host.UploadAsync("/repo", "data", next, HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, delete.StatusCode);
+    }
+
+    [Fact]
+    public async Task Overwrite_AccountsForTheOldSize()
+    {
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 1000, NoVerifyUpload = true });
+        var id = ResticTestHost.Sha256Hex([1]);
+        using var first = await host.SendAsync(HttpMethod.Post, $"/repo/keys/{id}", new byte[300]);
+        using var second = await host.SendAsync(HttpMethod.Post, $"/repo/keys/{id}", new byte[300]);
+        using var third = await host.SendAsync(HttpMethod.Post, $"/repo/keys/{id}", new byte[300]);
+
+        // 300 in use; were each overwrite counted in full, 900 would be used and 200 more would not fit.
+        await host.UploadAsync("/repo", "data", ResticTestHost.RandomBytes(650), HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.OK, third.StatusCode);
+    }
+
+    [Fact]
+    public async Task Start_CountsWhatIsAlreadyStored()
+    {
+        var backend = new MemoryBackend(new MemoryOptions(VfsPath.Root));
+        await backend.PutAsync(VfsPath.Parse("old/data/ab/x"), new MemoryStream(new byte[900]), new PutOptions(900), CancellationToken.None);
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 1000 }, backend);
+
+        await host.UploadAsync("/repo", "keys", ResticTestHost.RandomBytes(101), HttpStatusCode.InsufficientStorage);
+        await host.UploadAsync("/repo", "keys", ResticTestHost.RandomBytes(100), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task FailedUpload_ReleasesItsReservation()
+    {
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 1000 });
+        var content = ResticTestHost.RandomBytes(900);
+
+        // Wrong name: 400 after all 900 bytes were reserved.
+        using var bad = await host.SendAsync(HttpMethod.Post, $"/repo/data/{ResticTestHost.Sha256Hex([0])}", content);
+        await host.UploadAsync("/repo", "data", content, HttpStatusCode.OK);
+
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+    }
+}
