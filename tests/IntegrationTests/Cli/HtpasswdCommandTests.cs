@@ -50,7 +50,7 @@ public sealed class HtpasswdCommandTests
 
     private static async Task AddAsync(string file, string user, string password)
     {
-        var result = await GatewayCli.RunAsync(["htpasswd", "add", file, user], standardInput: password + "\n");
+        var result = await GatewayCli.RunAsync(["htpasswd", "add", file, user, "--password-stdin"], standardInput: password + "\n");
         Assert.True(result.Succeeded, result.Describe());
         Assert.DoesNotContain(password, result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
