@@ -1,3 +1,4 @@
+using System.IO.Pipelines;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using VfsGateway.Vfs;
@@ -28,15 +29,15 @@ public sealed partial class ResticFrontend
         var enumerator = entries.GetAsyncEnumerator(cancellationToken);
         await using (enumerator.ConfigureAwait(false))
         {
-            bool more;
+            bool any;
             try
             {
-                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                any = await enumerator.MoveNextAsync().ConfigureAwait(false);
             }
             catch (VfsException e) when (e.Kind is VfsErrorKind.DirNotFound or VfsErrorKind.NotFound)
             {
                 // A repository without this directory simply has no such objects.
-                more = false;
+                any = false;
             }
 
             var response = context.Response;
@@ -45,46 +46,50 @@ public sealed partial class ResticFrontend
 
             // From here on a failure can only abort the connection, which restic notices (a truncated array).
             await response.StartAsync(cancellationToken).ConfigureAwait(false);
-            var output = response.BodyWriter;
-            using var json = new Utf8JsonWriter(output, ListJsonOptions);
-            json.WriteStartArray();
-            var directory = route.Path.Value;
-            long flushed = 0;
-            while (more)
+            await WriteListingAsync(response.BodyWriter, any ? enumerator : null, route.Path.Value, data, v2, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes the JSON array, flushing every <see cref="ListFlushBytes"/> so memory stays bounded.</summary>
+    private static async Task WriteListingAsync(PipeWriter output, IAsyncEnumerator<Entry>? entries, string directory, bool data, bool v2, CancellationToken cancellationToken)
+    {
+        using var json = new Utf8JsonWriter(output, ListJsonOptions);
+        json.WriteStartArray();
+        long flushed = 0;
+        for (var more = entries is not null; more; more = await entries!.MoveNextAsync().ConfigureAwait(false))
+        {
+            var entry = entries!.Current;
+            var name = ListedName(entry, directory, data);
+            if (name.IsEmpty)
             {
-                var entry = enumerator.Current;
-                var name = ListedName(entry, directory, data);
-                if (!name.IsEmpty)
-                {
-                    if (v2)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("name"u8, name);
-                        json.WriteNumber("size"u8, entry.Size);
-                        json.WriteEndObject();
-                    }
-                    else
-                    {
-                        json.WriteStringValue(name);
-                    }
-
-                    // The writer advances the pipe by itself as its buffers fill, so BytesPending
-                    // alone never grows large: count everything written since the last flush.
-                    if (json.BytesCommitted + json.BytesPending - flushed >= ListFlushBytes)
-                    {
-                        json.Flush();
-                        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-                        flushed = json.BytesCommitted;
-                    }
-                }
-
-                more = await enumerator.MoveNextAsync().ConfigureAwait(false);
+                continue;
             }
 
-            json.WriteEndArray();
-            json.Flush();
-            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (v2)
+            {
+                json.WriteStartObject();
+                json.WriteString("name"u8, name);
+                json.WriteNumber("size"u8, entry.Size);
+                json.WriteEndObject();
+            }
+            else
+            {
+                json.WriteStringValue(name);
+            }
+
+            // The writer advances the pipe by itself as its buffers fill, so BytesPending alone
+            // never grows large: count everything written since the last flush.
+            if (json.BytesCommitted + json.BytesPending - flushed >= ListFlushBytes)
+            {
+                json.Flush();
+                await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+                flushed = json.BytesCommitted;
+            }
         }
+
+        json.WriteEndArray();
+        json.Flush();
+        await output.FlushAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -17,6 +17,8 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
     private const string AllowObject = "HEAD, GET, POST, DELETE";
     private const string Challenge = "Basic realm=\"restic\"";
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, byte[]> StatusBodies = new();
+
     private readonly VirtualFileSystem _vfs;
     private readonly ResticOptions _options;
     private readonly ILogger _logger;
@@ -219,12 +221,13 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
 
         context.Response.ContentType = "text/plain; charset=utf-8";
         context.Response.Headers.XContentTypeOptions = "nosniff";
-        return WriteTextAsync(context, ReasonPhrases.GetReasonPhrase(status) + "\n");
+        return WriteBytesAsync(context, StatusBodies.GetOrAdd(status, static s => System.Text.Encoding.UTF8.GetBytes(ReasonPhrases.GetReasonPhrase(s) + "\n")));
     }
 
-    private static Task WriteTextAsync(HttpContext context, string text)
+    private static Task WriteTextAsync(HttpContext context, string text) => WriteBytesAsync(context, System.Text.Encoding.UTF8.GetBytes(text));
+
+    private static Task WriteBytesAsync(HttpContext context, byte[] bytes)
     {
-        var bytes = System.Text.Encoding.UTF8.GetBytes(text);
         context.Response.ContentLength = bytes.Length;
         return HttpMethods.IsHead(context.Request.Method)
             ? Task.CompletedTask

@@ -90,4 +90,22 @@ public sealed class ResticFrontendQuotaTests
 
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
     }
+
+    [Fact]
+    public async Task ParallelUploads_NeverOvershootTogether()
+    {
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 10_000 });
+        var contents = Enumerable.Range(0, 30).Select(_ => ResticTestHost.RandomBytes(1000)).ToList();
+
+        var contexts = await Task.WhenAll(contents.Select(c =>
+            host.SendBodyAsync("POST", $"/repo/data/{ResticTestHost.Sha256Hex(c)}", new MemoryStream(c), null)));
+
+        // Reservations are taken per read, so two uploads can each get half-way and both fail:
+        // at most ten fit, every other one is a 507, and what is stored is exactly what succeeded.
+        var stored = (await host.AllFilesAsync()).Sum(f => f.Size);
+        var succeeded = contexts.Count(c => c.Response.StatusCode == StatusCodes.Status200OK);
+        Assert.InRange(succeeded, 1, 10);
+        Assert.Equal(30 - succeeded, contexts.Count(c => c.Response.StatusCode == StatusCodes.Status507InsufficientStorage));
+        Assert.Equal(succeeded * 1000L, stored);
+    }
 }
