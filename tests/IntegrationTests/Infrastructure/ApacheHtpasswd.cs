@@ -10,6 +10,9 @@ internal static class ApacheHtpasswd
     /// <summary>Adds or replaces <paramref name="user"/> with a {SHA} (base64 SHA-1) hash.</summary>
     public static Task AddShaAsync(string file, string user, string password) => RunAsync(file, ["-s"], user, password);
 
+    /// <summary>Adds or replaces <paramref name="user"/> with Apache's MD5 ($apr1$) hash.</summary>
+    public static Task AddApr1Async(string file, string user, string password) => RunAsync(file, ["-m"], user, password);
+
     /// <summary>`htpasswd -vb FILE USER PASSWORD`: Apache's own verification of an entry.</summary>
     public static Task<ProcessResult> VerifyAsync(string file, string user, string password) =>
         ProcessRunner.RunAsync(Tool.Require("htpasswd"), ["-v", "-b", file, user, password], timeout: TimeSpan.FromSeconds(60));

@@ -2,23 +2,25 @@ using VfsGateway.IntegrationTests.Infrastructure;
 
 namespace VfsGateway.IntegrationTests.Frontends.Restic;
 
-/// <summary>Basic auth against htpasswd files written by Apache's own `htpasswd` (bcrypt $2y$ and {SHA}).</summary>
+/// <summary>Basic auth against htpasswd files written by Apache's own `htpasswd` (bcrypt $2y$, {SHA}, $apr1$).</summary>
 public sealed class ServeResticHtpasswdTests
 {
     [Fact]
-    public async Task Backup_BcryptAndShaUsersWithRightPasswords_Succeed()
+    public async Task Backup_BcryptShaAndApr1UsersWithRightPasswords_Succeed()
     {
         using var temp = new TempDir("htpasswd-ok");
         var htpasswd = temp.Sub("htpasswd");
         await ApacheHtpasswd.AddBcryptAsync(htpasswd, "alice", "alice secret: with colon");
         await ApacheHtpasswd.AddShaAsync(htpasswd, "bob", "b0b-pässwörd");
+        await ApacheHtpasswd.AddApr1Async(htpasswd, "carol", "carol%pw");
         Assert.Contains("alice:$2y$", File.ReadAllText(htpasswd), StringComparison.Ordinal);
         Assert.Contains("bob:{SHA}", File.ReadAllText(htpasswd), StringComparison.Ordinal);
+        Assert.Contains("carol:$apr1$", File.ReadAllText(htpasswd), StringComparison.Ordinal);
         var source = temp.Sub("source");
         TestTree.Generate(source, seed: 6, largeBytes: 1L << 20, smallFiles: 20);
         await using var server = await GatewayServer.StartAsync("serve", "restic", "local:" + temp.Dir("repo"), "--htpasswd-file", htpasswd);
 
-        foreach (var (user, password) in new[] { ("alice", "alice secret: with colon"), ("bob", "b0b-pässwörd") })
+        foreach (var (user, password) in new[] { ("alice", "alice secret: with colon"), ("bob", "b0b-pässwörd"), ("carol", "carol%pw") })
         {
             var restic = new ResticClient(server.ResticUrl("repo-of-" + user, user, password), temp);
             await restic.MustAsync("init");
