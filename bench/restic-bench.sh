@@ -1,0 +1,203 @@
+#!/usr/bin/env bash
+# restic through `gateway serve restic local:` vs `rclone serve restic` vs a plain local restic repository.
+#
+#   bench/restic-bench.sh            # 1 GiB data set (generated once, deterministic), Release build
+#   SIZE_MIB=2048 AUTH_REQUESTS=2000 REPEAT=5 bench/restic-bench.sh
+#   GATEWAY_FLAGS=--no-verify-upload bench/restic-bench.sh   # experiments: extra flags for (a)
+#
+# For each target, in one run: restic init, backup (timed), restore (timed); the server's CPU seconds
+# (user+sys from /proc/PID/stat just before it is stopped) cover start+init+backup+restore. The
+# targets run interleaved REPEAT times (default 3) and the summary shows medians. Then N authenticated
+# HEAD /config requests against a bcrypt cost-10 htpasswd vs --no-auth. Only 127.0.0.1 is used; every
+# process this script starts is stopped by its PID. Prints a summary table with the ratios and targets.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+SIZE_MIB=${SIZE_MIB:-1024}
+SEED=${SEED:-42}
+AUTH_REQUESTS=${AUTH_REQUESTS:-1000}
+REPEAT=${REPEAT:-3}
+AUTH_REPEAT=${AUTH_REPEAT:-5}
+WORK=${BENCH_DIR:-$ROOT/bench/out}
+DATA=$WORK/dataset-$SIZE_MIB-$SEED
+export RESTIC_PASSWORD=bench-password
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
+CLK_TCK=$(getconf CLK_TCK)
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+die() { log "$*"; exit 1; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
+wait_port() {
+  local i
+  for i in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
+  return 1
+}
+# user+sys CPU seconds of a running process (fields 14 and 15 of /proc/PID/stat, after the comm field).
+cpu_seconds() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f", ($12 + $13) / t }'; }
+
+PIDS=()
+stop_pid() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  local kept=() p
+  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
+  PIDS=("${kept[@]}")
+}
+cleanup() { local p; for p in "${PIDS[@]}"; do stop_pid "$p"; done; }  # only what this script started
+trap cleanup EXIT
+
+for tool in restic rclone htpasswd curl python3 dotnet; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y restic rclone apache2-utils curl)"
+done
+
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---------------------------------------------------------------- build + data set
+log "building the gateway (Release)"
+dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null
+GATEWAY=$ROOT/src/Cli/bin/Release/net10.0/gateway
+[ -x "$GATEWAY" ] || die "$GATEWAY was not built"
+
+mkdir -p "$WORK"
+if [ ! -f "$DATA/.complete" ]; then
+  log "generating $SIZE_MIB MiB data set in $DATA (seed $SEED)"
+  rm -rf "$DATA"
+  python3 "$ROOT/bench/gen-dataset.py" "$DATA/tree" "$SIZE_MIB" "$SEED" >&2
+  touch "$DATA/.complete"
+fi
+DATA_BYTES=$(du -sb "$DATA/tree" | cut -f1)
+DATA_FILES=$(find "$DATA/tree" -type f | wc -l)
+
+# ---------------------------------------------------------------- one backup/restore round
+# run_round NAME REPO_URL [SERVER_PID]  -> sets BACKUP_S RESTORE_S SERVER_CPU
+run_round() {
+  local name=$1 repo=$2 pid=${3:-} run=$WORK/run-$1 t0 t1
+  rm -rf "$run" && mkdir -p "$run"
+  export RESTIC_CACHE_DIR=$run/cache
+  restic -r "$repo" init -q >/dev/null
+  t0=$(now)
+  restic -r "$repo" backup -q "$DATA/tree" >/dev/null
+  t1=$(now); BACKUP_S=$(elapsed "$t0" "$t1")
+  BACKUP_CPU=n/a
+  [ -n "$pid" ] && BACKUP_CPU=$(cpu_seconds "$pid")
+  t0=$(now)
+  restic -r "$repo" restore latest -q --target "$run/restore" >/dev/null
+  t1=$(now); RESTORE_S=$(elapsed "$t0" "$t1")
+  SERVER_CPU=n/a
+  [ -n "$pid" ] && SERVER_CPU=$(cpu_seconds "$pid")
+  # Restored bytes must match the data set (a cheap guard against measuring a failed run).
+  local restored; restored=$(du -sb "$run/restore$DATA/tree" | cut -f1)
+  [ "$restored" = "$DATA_BYTES" ] || die "$name: restored $restored bytes, expected $DATA_BYTES"
+  rm -rf "$run/restore"
+  log "$name: backup ${BACKUP_S}s restore ${RESTORE_S}s server CPU ${SERVER_CPU}s (${BACKUP_CPU}s after init+backup)"
+}
+
+start_server() {  # start_server LOGFILE CMD... -> sets SERVER_PID, waits for $PORT
+  local logfile=$1; shift
+  "$@" >"$logfile" 2>&1 &
+  SERVER_PID=$!
+  PIDS+=("$SERVER_PID")
+  wait_port "$PORT" || { cat "$logfile" >&2; die "server did not open port $PORT: $*"; }
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
+declare -A R
+GW_B=() GW_R=() GW_C=() GW_S=() GW_BC=() RC_B=() RC_R=() RC_C=() RC_BC=() LO_B=() LO_R=()
+
+# The three targets run interleaved, REPEAT times; the summary takes medians (the box is shared and noisy).
+for round in $(seq 1 "$REPEAT"); do
+  log "round $round of $REPEAT"
+
+  # (a) gateway serve restic local: (Release build, defaults: SHA-256 verification on, fsync on)
+  PORT=$(free_port); rm -rf "$WORK/repo-gateway"; mkdir -p "$WORK/repo-gateway"
+  # shellcheck disable=SC2086 # GATEWAY_FLAGS is a word list on purpose (experiments, e.g. --no-verify-upload)
+  start_server "$WORK/gateway.log" "$GATEWAY" serve restic "local:$WORK/repo-gateway" --no-auth --addr "127.0.0.1:$PORT" ${GATEWAY_FLAGS:-}
+  START_CPU=$(cpu_seconds "$SERVER_PID")
+  run_round gateway "rest:http://127.0.0.1:$PORT/" "$SERVER_PID"
+  GW_B+=("$BACKUP_S") GW_R+=("$RESTORE_S") GW_C+=("$SERVER_CPU") GW_S+=("$START_CPU") GW_BC+=("$BACKUP_CPU")
+  stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-gateway"
+
+  # (b) rclone serve restic (a Go REST server; `env` execs rclone, so the PID is rclone's)
+  PORT=$(free_port); rm -rf "$WORK/repo-rclone"; mkdir -p "$WORK/repo-rclone"
+  start_server "$WORK/rclone.log" env RCLONE_CONFIG=/dev/null rclone serve restic "$WORK/repo-rclone" --addr "127.0.0.1:$PORT"
+  run_round rclone "rest:http://127.0.0.1:$PORT/" "$SERVER_PID"
+  RC_B+=("$BACKUP_S") RC_R+=("$RESTORE_S") RC_C+=("$SERVER_CPU") RC_BC+=("$BACKUP_CPU")
+  stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-rclone"
+
+  # (c) restic's own local backend, no server
+  rm -rf "$WORK/repo-local"
+  run_round local "$WORK/repo-local"
+  LO_B+=("$BACKUP_S") LO_R+=("$RESTORE_S")
+  rm -rf "$WORK/repo-local"
+done
+R[gw_backup]=$(median "${GW_B[@]}") R[gw_restore]=$(median "${GW_R[@]}") R[gw_cpu]=$(median "${GW_C[@]}") R[gw_start]=$(median "${GW_S[@]}")
+R[rc_backup]=$(median "${RC_B[@]}") R[rc_restore]=$(median "${RC_R[@]}") R[rc_cpu]=$(median "${RC_C[@]}")
+R[lo_backup]=$(median "${LO_B[@]}") R[lo_restore]=$(median "${LO_R[@]}")
+R[gw_bcpu]=$(median "${GW_BC[@]}") R[rc_bcpu]=$(median "${RC_BC[@]}")
+R[gw_cpu_run]=$(awk -v a="${R[gw_cpu]}" -v b="${R[gw_start]}" 'BEGIN { printf "%.2f", a - b }')
+
+# ---------------------------------------------------------------- authentication cost
+# AUTH_REQUESTS HEAD /config over keep-alive connections (4 in parallel), bcrypt cost 10 vs --no-auth.
+auth_round() {  # auth_round NAME EXTRA_FLAGS... -> sets AUTH_S AUTH_CPU
+  local name=$1; shift
+  local repo=$WORK/repo-auth-$name cfg=$WORK/curl-$name.cfg t0 t1 user=""
+  rm -rf "$repo"; mkdir -p "$repo"
+  PORT=$(free_port)
+  start_server "$WORK/gateway-auth-$name.log" "$GATEWAY" serve restic "local:$repo" --addr "127.0.0.1:$PORT" "$@"
+  [ "$name" = bcrypt ] && user="bench:bench-pw@"
+  local auth=(); [ "$name" = bcrypt ] && auth=(-u bench:bench-pw)
+  # The very first request: for bcrypt this is the one full verification (cost 10); later ones hit the cache.
+  FIRST_MS=$(curl -sS --noproxy '*' -o /dev/null --head -w '%{time_total}' "${auth[@]}" "http://127.0.0.1:$PORT/config" | awk '{ printf "%.1f", $1 * 1000 }')
+  RESTIC_CACHE_DIR=$WORK/cache-auth restic -r "rest:http://${user}127.0.0.1:$PORT/" init -q >/dev/null
+  : >"$cfg"
+  for _ in $(seq 1 "$AUTH_REQUESTS"); do
+    printf 'url = "http://127.0.0.1:%s/config"\noutput = "/dev/null"\n' "$PORT" >>"$cfg"
+  done
+  local cpu0; cpu0=$(cpu_seconds "$SERVER_PID")
+  t0=$(now)
+  curl -sS --no-progress-meter --noproxy '*' --fail --head --parallel --parallel-max 4 "${auth[@]}" --config "$cfg"
+  t1=$(now)
+  AUTH_S=$(elapsed "$t0" "$t1")
+  AUTH_CPU=$(awk -v a="$cpu0" -v b="$(cpu_seconds "$SERVER_PID")" 'BEGIN { printf "%.2f", b - a }')
+  stop_pid "$SERVER_PID"; rm -rf "$repo"
+  log "auth $name: first request ${FIRST_MS} ms; $AUTH_REQUESTS requests in ${AUTH_S}s, server CPU ${AUTH_CPU}s"
+}
+htpasswd -c -b -B -C 10 "$WORK/bench.htpasswd" bench bench-pw 2>/dev/null
+NA_S=() NA_C=() NA_F=() BC_S=() BC_C=() BC_F=()
+for round in $(seq 1 "$AUTH_REPEAT"); do
+  auth_round noauth --no-auth
+  NA_S+=("$AUTH_S") NA_C+=("$AUTH_CPU") NA_F+=("$FIRST_MS")
+  auth_round bcrypt --htpasswd-file "$WORK/bench.htpasswd"
+  BC_S+=("$AUTH_S") BC_C+=("$AUTH_CPU") BC_F+=("$FIRST_MS")
+done
+R[na_s]=$(median "${NA_S[@]}") R[na_cpu]=$(median "${NA_C[@]}") R[bc_s]=$(median "${BC_S[@]}") R[bc_cpu]=$(median "${BC_C[@]}")
+R[na_first]=$(median "${NA_F[@]}") R[bc_first]=$(median "${BC_F[@]}")
+
+# ---------------------------------------------------------------- summary
+verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r <= t) print "ok"; else print "MISSED" }'; }
+row() { printf '%-34s %10s %10s %8s %8s  %s\n' "$@"; }
+{
+  echo "restic-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), restic $(restic version | cut -d' ' -f2), $(rclone version | head -n1)"
+  echo "data set: $((DATA_BYTES >> 20)) MiB in $DATA_FILES files (seed $SEED); medians of $REPEAT rounds; auth: $AUTH_REQUESTS HEAD /config on 4 parallel keep-alive connections after restic init (credential cache warm), medians of $AUTH_REPEAT rounds"
+  [ -n "${GATEWAY_FLAGS:-}" ] && echo "gateway extra flags: $GATEWAY_FLAGS"
+  echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo
+  row "measure" "gateway" "reference" "ratio" "target" "verdict"
+  row "backup wall s (vs rclone)" "${R[gw_backup]}" "${R[rc_backup]}" "$(ratio "${R[gw_backup]}" "${R[rc_backup]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_backup]}" "${R[rc_backup]}")" 0.95)"
+  row "restore wall s (vs rclone)" "${R[gw_restore]}" "${R[rc_restore]}" "$(ratio "${R[gw_restore]}" "${R[rc_restore]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_restore]}" "${R[rc_restore]}")" 0.95)"
+  row "server CPU s (vs rclone)" "${R[gw_cpu]}" "${R[rc_cpu]}" "$(ratio "${R[gw_cpu]}" "${R[rc_cpu]}")" "<=0.80" "$(verdict "$(ratio "${R[gw_cpu]}" "${R[rc_cpu]}")" 0.80)"
+  row "  of which start + init + backup" "${R[gw_bcpu]}" "${R[rc_bcpu]}" "$(ratio "${R[gw_bcpu]}" "${R[rc_bcpu]}")" "-" "(gateway ${R[gw_start]} s at ready)"
+  row "backup wall s (vs local repo)" "${R[gw_backup]}" "${R[lo_backup]}" "$(ratio "${R[gw_backup]}" "${R[lo_backup]}")" "<=1.10" "$(verdict "$(ratio "${R[gw_backup]}" "${R[lo_backup]}")" 1.10)"
+  row "restore wall s (vs local repo)" "${R[gw_restore]}" "${R[lo_restore]}" "$(ratio "${R[gw_restore]}" "${R[lo_restore]}")" "<=1.10" "$(verdict "$(ratio "${R[gw_restore]}" "${R[lo_restore]}")" 1.10)"
+  row "auth wall s (bcrypt-10 vs no-auth)" "${R[bc_s]}" "${R[na_s]}" "$(ratio "${R[bc_s]}" "${R[na_s]}")" "<=1.20" "$(verdict "$(ratio "${R[bc_s]}" "${R[na_s]}")" 1.20)"
+  row "auth server CPU s (bcrypt vs none)" "${R[bc_cpu]}" "${R[na_cpu]}" "$(ratio "${R[bc_cpu]}" "${R[na_cpu]}")" "-" "-"
+  row "first request ms (bcrypt vs none)" "${R[bc_first]}" "${R[na_first]}" "$(ratio "${R[bc_first]}" "${R[na_first]}")" "-" "one bcrypt-10 check"
+} | tee "$WORK/summary-$(date -u +%Y%m%dT%H%M%SZ).txt"

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# The project's test command: installs the external tools the integration tests drive (only when one is
+# missing), builds the solution once, runs every test project, and ends with one summary line:
+#   N passed, N failed[, N skipped]
+# Exit code 0 only when every project ran and no test failed. Works unattended (CI=true, no stdin).
+#
+#   ./test.sh                        # everything
+#   TEST_FILTER='FullyQualifiedName~Restic' ./test.sh
+#   CONFIGURATION=Debug ./test.sh
+set -euo pipefail
+
+cd "$(dirname "$0")"
+ROOT=$PWD
+CONFIGURATION=${CONFIGURATION:-Release}
+RESULTS=${RESULTS_DIR:-$ROOT/TestResults}
+PROJECTS=(tests/UnitTests tests/ConformanceTests tests/IntegrationTests)
+export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+# ---------------------------------------------------------------- tools
+# command -> Debian package; the integration tests fail (never skip) when one is missing.
+declare -A PACKAGE_OF=([restic]=restic [rclone]=rclone [htpasswd]=apache2-utils [openssl]=openssl [curl]=curl)
+missing=()
+for tool in "${!PACKAGE_OF[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$tool]}")
+done
+if ((${#missing[@]})); then
+  log "installing missing tools: ${missing[*]}"
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { log "need root (or sudo) to apt-get install ${missing[*]}"; exit 2; }
+    SUDO=(sudo -n)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update </dev/null
+  "${SUDO[@]}" apt-get install -y --no-install-recommends restic rclone apache2-utils openssl curl </dev/null
+fi
+command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet, see global.json) is not on PATH"; exit 2; }
+
+# ---------------------------------------------------------------- build once
+rm -rf "$RESULTS"
+mkdir -p "$RESULTS"
+if ! dotnet build VfsGateway.sln -c "$CONFIGURATION" -nologo -v quiet </dev/null; then
+  log "build failed; no test project could run"
+  echo "0 passed, ${#PROJECTS[@]} failed"
+  exit 1
+fi
+
+# ---------------------------------------------------------------- run each project
+passed=0 failed=0 skipped=0 broken=()
+counter() {  # counter NAME TRXFILE -> the value of NAME in <Counters …/>
+  sed -n 's/.*<Counters [^>]*\b'"$1"'="\([0-9]*\)".*/\1/p' "$2" | head -n1
+}
+for project in "${PROJECTS[@]}"; do
+  name=$(basename "$project")
+  trx="$RESULTS/$name.trx"
+  args=(test "$project" -c "$CONFIGURATION" --no-build --nologo
+        --logger "trx;LogFileName=$trx" --results-directory "$RESULTS"
+        --blame-hang-timeout 20m --blame-hang-dump-type none)
+  [ -n "${TEST_FILTER:-}" ] && args+=(--filter "$TEST_FILTER")
+  log "dotnet test $project"
+  rc=0
+  dotnet "${args[@]}" </dev/null || rc=$?
+  if [ ! -s "$trx" ]; then
+    # No results at all: the project did not run (crash, missing build output, hang kill).
+    log "$project produced no results (exit code $rc)"
+    broken+=("$name")
+    continue
+  fi
+  p=$(counter passed "$trx"); f=$(counter failed "$trx"); e=$(counter error "$trx")
+  t=$(counter timeout "$trx"); a=$(counter aborted "$trx"); s=$(counter notExecuted "$trx")
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
+  skipped=$((skipped + ${s:-0}))
+  if [ "$rc" -ne 0 ] && [ "$(( ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0} ))" -eq 0 ]; then
+    log "$project exited with $rc without a failed test (test host crash or hang?)"
+    broken+=("$name")
+  fi
+done
+
+failed=$((failed + ${#broken[@]}))
+((${#broken[@]})) && log "projects that did not run cleanly (each counted as one failure): ${broken[*]}"
+summary="$passed passed, $failed failed"
+((skipped)) && summary+=", $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]
