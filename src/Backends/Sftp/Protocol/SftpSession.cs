@@ -51,7 +51,8 @@ internal sealed partial class SftpSession : IAsyncDisposable
     /// <summary>The extensions the server announced in SSH_FXP_VERSION (name → data).</summary>
     public IReadOnlyDictionary<string, string> Extensions { get; private set; } = new Dictionary<string, string>();
 
-    public SftpLimits Limits { get; private set; } = SftpLimits.Default;
+    /// <summary>The server's limits@openssh.com figures; null when it does not announce them.</summary>
+    public SftpLimits? Limits { get; private set; }
 
     public bool IsAlive => Volatile.Read(ref _failure) is null;
 
