@@ -32,7 +32,7 @@ public sealed class BackendConfig
 
     /// <summary>The value, else the option's default, else null.</summary>
     public string? Get(string name) =>
-        _values.TryGetValue(name, out var v) ? v : Registration.FindOption(name)?.Default;
+        _values.TryGetValue(name.Replace('-', '_'), out var v) ? v : Registration.FindOption(name)?.Default;
 
     /// <summary>The value of a required option; a clear error names the option, its flag and env var.</summary>
     public string GetRequired(string name)
@@ -68,5 +68,5 @@ public sealed class BackendConfig
     }
 
     /// <summary>True when the option was set explicitly (not from its default).</summary>
-    public bool IsSet(string name) => _values.ContainsKey(name);
+    public bool IsSet(string name) => _values.ContainsKey(name.Replace('-', '_'));
 }

@@ -1,0 +1,13 @@
+using VfsGateway.Backends.Local;
+using VfsGateway.Backends.Memory;
+using VfsGateway.Vfs.Registry;
+
+namespace VfsGateway.Backends;
+
+/// <summary>The backend types compiled into the gateway; one line per backend.</summary>
+public static class BuiltinBackends
+{
+    public static BackendRegistry CreateRegistry() => new BackendRegistry()
+        .Add(LocalRegistration.Registration)
+        .Add(MemoryRegistration.Registration);
+}

@@ -1,0 +1,251 @@
+using System.IO.Enumeration;
+using VfsGateway.Vfs;
+
+namespace VfsGateway.Backends.Local;
+
+/// <summary>
+/// A directory on a local disk. Writes go straight to the target file (a failed put can leave a
+/// partial file, hence <see cref="BackendFeatures.PartialUploads"/>: the Vfs writes to a temporary
+/// name and renames it with <see cref="MoveAsync"/>). Files are fsynced before a put returns and
+/// the directory after a rename. Symlinks are neither listed nor served (rclone's default).
+/// </summary>
+internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerSideMove, IAbout
+{
+    private static readonly EnumerationOptions ListOptions = new()
+    {
+        // The defaults skip hidden (dot) files and swallow unreadable entries; a listing must show both.
+        AttributesToSkip = 0,
+        IgnoreInaccessible = false,
+        RecurseSubdirectories = false,
+        ReturnSpecialDirectories = false,
+    };
+
+    public LocalBackend(LocalOptions options)
+    {
+        Options = options;
+        Features = BackendFeatures.Discover(
+            this,
+            canHaveEmptyDirectories: true,
+            partialUploads: true,
+            caseInsensitive: OperatingSystem.IsWindows() || OperatingSystem.IsMacOS());
+    }
+
+    public LocalOptions Options { get; }
+
+    public BackendFeatures Features { get; }
+
+    public IAsyncEnumerable<Entry> ListAsync(VfsPath dir, CancellationToken cancellationToken) =>
+        List(dir, cancellationToken).ToAsyncEnumerable();
+
+    public ValueTask<Entry> StatAsync(VfsPath path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var info = new FileInfo(FullPath(path));
+        return ValueTask.FromResult(Kind(info, path) switch
+        {
+            NodeKind.File => Entry.File(path, info.Length, info.LastWriteTimeUtc),
+            NodeKind.Directory => Entry.Directory(path, info.LastWriteTimeUtc),
+            _ => throw VfsException.NotFound(path),
+        });
+    }
+
+    public ValueTask<Stream> OpenReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var full = FullPath(path);
+        RequireFile(path, full);
+        FileStream file;
+        try
+        {
+            // No FileStream buffer: callers read in large blocks, so a buffer would only add a copy.
+            file = new FileStream(full, new FileStreamOptions
+            {
+                Mode = FileMode.Open,
+                Access = FileAccess.Read,
+                Share = FileShare.ReadWrite | FileShare.Delete,
+                BufferSize = 0,
+                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
+            });
+        }
+        catch (Exception e) when (LocalErrors.TryMap(e, path, isDirectoryOperation: false, out var mapped))
+        {
+            throw mapped;
+        }
+
+        if (range is not { } r)
+        {
+            return ValueTask.FromResult<Stream>(file);
+        }
+
+        try
+        {
+            var (offset, count) = r.Resolve(file.Length);
+            file.Position = offset;
+            return ValueTask.FromResult<Stream>(new LocalRangeStream(file, count));
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+    }
+
+    public async ValueTask<Entry> PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (path.IsRoot)
+        {
+            throw new VfsException(VfsErrorKind.Invalid, "cannot write to the root");
+        }
+
+        var full = FullPath(path);
+        if (Kind(new FileInfo(full), path) == NodeKind.Directory)
+        {
+            throw VfsException.IsDirectory(path);
+        }
+
+        CreateDirectories(path.Parent);
+        var file = Io(path, () => new FileStream(full, new FileStreamOptions
+        {
+            Mode = FileMode.Create,
+            Access = FileAccess.Write,
+            Share = FileShare.Read | FileShare.Delete,
+            BufferSize = 0,
+            Options = FileOptions.Asynchronous,
+        }));
+        try
+        {
+            long written;
+            DateTime modTime;
+            await using (file.ConfigureAwait(false))
+            {
+                written = await StreamCopier.CopyAsync(content, new LocalWriteStream(file, path), options.Length, null, cancellationToken).ConfigureAwait(false);
+                Io(path, () =>
+                {
+                    if (options.ModTime is { } m)
+                    {
+                        File.SetLastWriteTimeUtc(file.SafeFileHandle, m.UtcDateTime);
+                    }
+
+                    file.Flush(flushToDisk: true);
+                });
+                modTime = Io(path, () => File.GetLastWriteTimeUtc(file.SafeFileHandle));
+            }
+
+            // A temporary upload is renamed next, and the rename syncs the directory; syncing it
+            // here as well would only double the cost of every upload.
+            if (!TempNames.IsTemp(path.Name))
+            {
+                SyncDirectory(Path.GetDirectoryName(full)!, path);
+            }
+
+            return Entry.File(path, written, modTime);
+        }
+        catch
+        {
+            DeleteLeftover(full);
+            throw;
+        }
+    }
+
+    public ValueTask DeleteAsync(VfsPath path, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var full = FullPath(path);
+        RequireFile(path, full);
+        Io(path, () => File.Delete(full));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask MkdirAsync(VfsPath dir, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        CreateDirectories(dir);
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask RmdirAsync(VfsPath dir, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var full = FullPath(dir);
+        RequireDirectory(dir, full);
+        try
+        {
+            Directory.Delete(full, recursive: false);
+        }
+        catch (IOException e) when (LocalErrors.KindOf(e) == VfsErrorKind.DirNotEmpty)
+        {
+            throw VfsException.DirNotEmpty(dir);
+        }
+        catch (Exception e) when (LocalErrors.TryMap(e, dir, isDirectoryOperation: true, out var mapped))
+        {
+            throw mapped;
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+
+    private IEnumerable<Entry> List(VfsPath dir, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        var full = FullPath(dir);
+        RequireDirectory(dir, full);
+        IEnumerator<Entry?> entries;
+        try
+        {
+            entries = new FileSystemEnumerable<Entry?>(full, (ref FileSystemEntry e) => ToEntry(dir, ref e), ListOptions)
+            {
+                // Symlinks are skipped (rclone's default), and so are names a VfsPath cannot carry.
+                ShouldIncludePredicate = (ref FileSystemEntry e) =>
+                    (e.Attributes & FileAttributes.ReparsePoint) == 0 && !e.FileName.Contains('\\'),
+            }.GetEnumerator();
+        }
+        catch (Exception e) when (LocalErrors.TryMap(e, dir, isDirectoryOperation: true, out var mapped))
+        {
+            throw mapped;
+        }
+
+        using (entries)
+        {
+            while (true)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                bool more;
+                try
+                {
+                    more = entries.MoveNext();
+                }
+                catch (Exception e) when (LocalErrors.TryMap(e, dir, isDirectoryOperation: true, out var mapped))
+                {
+                    throw mapped;
+                }
+
+                if (!more)
+                {
+                    break;
+                }
+
+                if (entries.Current is { } entry)
+                {
+                    yield return entry;
+                }
+            }
+        }
+    }
+
+    private static Entry? ToEntry(VfsPath dir, ref FileSystemEntry e)
+    {
+        try
+        {
+            var path = dir.Join(e.FileName.ToString());
+            return e.IsDirectory ? Entry.Directory(path, e.LastWriteTimeUtc) : Entry.File(path, e.Length, e.LastWriteTimeUtc);
+        }
+        catch (FileNotFoundException)
+        {
+            // Deleted between readdir and stat (a concurrent prune): it is simply no longer there.
+            return null;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+using VfsGateway.Vfs;
+
+namespace VfsGateway.ConformanceTests;
+
+/// <summary>
+/// Everything the conformance suite needs to know about one backend, so that the suite itself
+/// never asks which backend it has. One instance per test class (IClassFixture); it may start a
+/// server in <see cref="InitializeAsync"/> and must stop it in <see cref="DisposeAsync"/>.
+/// </summary>
+public abstract class BackendFixture : IAsyncLifetime
+{
+    /// <summary>A new backend whose root is the fresh, not yet existing sub-root <paramref name="subRoot"/> of the fixture's area.</summary>
+    public abstract ValueTask<IBackend> CreateBackendAsync(string subRoot, CancellationToken cancellationToken);
+
+    /// <summary>What the backend cannot do beyond what <see cref="BackendFeatures"/> already says.</summary>
+    public virtual UnsupportedFeatures Unsupported => UnsupportedFeatures.None;
+
+    /// <summary>How far a stored modification time may be from the one that was set.</summary>
+    public virtual TimeSpan ModTimePrecision => TimeSpan.FromSeconds(1);
+
+    /// <summary>Size of the "large object" tests: above 8 MiB, the usual multipart/chunk boundary.</summary>
+    public virtual long LargeObjectSize => (9L * 1024 * 1024) + 12345;
+
+    public bool Supports(UnsupportedFeatures feature) => (Unsupported & feature) == 0;
+
+    public virtual Task InitializeAsync() => Task.CompletedTask;
+
+    public virtual Task DisposeAsync() => Task.CompletedTask;
+}

@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.Local;
+
+public sealed class LocalBackendTests(LocalFixture fixture) : BackendConformanceTests(fixture), IClassFixture<LocalFixture>;

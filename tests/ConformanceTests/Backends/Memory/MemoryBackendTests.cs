@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.Memory;
+
+public sealed class MemoryBackendTests(MemoryFixture fixture) : BackendConformanceTests(fixture), IClassFixture<MemoryFixture>;

@@ -1,0 +1,14 @@
+namespace VfsGateway.ConformanceTests;
+
+/// <summary>Abilities a fixture declares missing; the tests for them then check nothing backend-specific.</summary>
+[Flags]
+public enum UnsupportedFeatures
+{
+    None = 0,
+
+    /// <summary>PutOptions.ModTime is not recorded.</summary>
+    SetModTime = 1,
+
+    /// <summary>PutOptions.ContentType is not stored natively.</summary>
+    ContentType = 2,
+}
