@@ -100,13 +100,23 @@ internal sealed partial class SftpBackend
     {
         using var lease = await _pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
         SftpStatVfs v;
-        try
+        var path = _root;
+        while (true)
         {
-            v = await lease.Session.StatVfsAsync(_root, cancellationToken).ConfigureAwait(false);
-        }
-        catch (SftpStatusException e)
-        {
-            throw SftpErrors.Map(e, VfsPath.Root, VfsErrorKind.DirNotFound);
+            try
+            {
+                v = await lease.Session.StatVfsAsync(path, cancellationToken).ConfigureAwait(false);
+                break;
+            }
+            catch (SftpStatusException e) when (e.Code == SftpStatusCode.NoSuchFile && ParentOf(path) is { } parent)
+            {
+                // The root is created by the first write; until then its nearest ancestor has the same file system.
+                path = parent;
+            }
+            catch (SftpStatusException e)
+            {
+                throw SftpErrors.Map(e, VfsPath.Root, VfsErrorKind.DirNotFound);
+            }
         }
 
         // statvfs counts f_blocks in units of f_frsize; some servers leave it 0 and mean f_bsize.
