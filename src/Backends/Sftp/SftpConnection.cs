@@ -35,6 +35,9 @@ internal sealed class SftpConnection : IAsyncDisposable
 
     public bool IsAlive => Session.IsAlive && Volatile.Read(ref _disposed) == 0;
 
+    /// <summary>The ssh process id (for logs and tests).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>Operations (and open read streams) currently using this connection.</summary>
     public int Active => Volatile.Read(ref _active);
 

@@ -42,6 +42,18 @@ internal sealed class SftpConnectionPool : IAsyncDisposable
         }
     }
 
+    /// <summary>The ssh process ids of the live connections (for tests and diagnostics).</summary>
+    public int[] ProcessIds
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _connections.OfType<SftpConnection>().Where(c => c.IsAlive).Select(c => c.ProcessId)];
+            }
+        }
+    }
+
     public async ValueTask<SftpLease> AcquireAsync(CancellationToken cancellationToken)
     {
         while (true)
