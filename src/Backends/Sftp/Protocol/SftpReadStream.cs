@@ -157,13 +157,17 @@ internal sealed class SftpReadStream : Stream
         base.Dispose(disposing);
     }
 
+    /// <summary>
+    /// Queues the CLOSE without waiting for its reply: nothing read depends on it, and a stalled
+    /// server must not hang the caller's dispose.
+    /// </summary>
     private async Task CloseQuietlyAsync()
     {
         try
         {
-            await _session.CloseAsync(_handle, CancellationToken.None).ConfigureAwait(false);
+            await _session.SendCloseAsync(_handle, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SftpStatusException or Vfs.VfsException)
+        catch (Vfs.VfsException)
         {
             // The handle dies with its connection anyway; a failed close loses nothing that was read.
         }

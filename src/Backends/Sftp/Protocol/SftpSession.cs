@@ -252,7 +252,13 @@ internal sealed partial class SftpSession : IAsyncDisposable
         }
 
         var failure = Fail(reason);
-        delivering?.FailDelivery(failure);
+        if (delivering is not null)
+        {
+            // The reply that broke the stream was already taken out of the table: fail it here.
+            delivering.Fail(failure);
+            delivering.FailDelivery(failure);
+        }
+
         _closed.TrySetResult();
     }
 
@@ -318,6 +324,8 @@ internal sealed partial class SftpSession : IAsyncDisposable
             throw new SftpProtocolException($"reply (type {(byte)type}) to unknown request id {id}");
         }
 
+        delivering = request;
+
         var remaining = (int)length - 5;
         if (type == SftpPacketType.Data && !request.Destination.IsEmpty)
         {
@@ -334,7 +342,6 @@ internal sealed partial class SftpSession : IAsyncDisposable
 
             if (request.TryBeginDelivery())
             {
-                delivering = request;
                 _input.ReadExactly(request.Destination.Span[..(int)count]);
                 delivering = null;
                 request.Complete(new SftpResponse(type, null, 0, (int)count));
@@ -342,6 +349,7 @@ internal sealed partial class SftpSession : IAsyncDisposable
             else
             {
                 _input.Skip(count);
+                delivering = null;
             }
 
             return true;
@@ -355,10 +363,10 @@ internal sealed partial class SftpSession : IAsyncDisposable
         catch
         {
             ArrayPool<byte>.Shared.Return(buffer);
-            request.Fail(new SftpProtocolException("the stream ended inside a reply"));
             throw;
         }
 
+        delivering = null;
         if (request.TryBeginDelivery())
         {
             request.Complete(new SftpResponse(type, buffer, remaining, 0));
