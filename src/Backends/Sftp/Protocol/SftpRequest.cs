@@ -59,10 +59,14 @@ internal sealed class SftpRequest : IValueTaskSource<SftpResponse>
     /// <summary>Called by the reader loop before it touches <see cref="Destination"/>; false when the waiter gave up.</summary>
     public bool TryBeginDelivery() => Interlocked.CompareExchange(ref _state, Delivering, Pending) == Pending;
 
-    /// <summary>Completes a request for which <see cref="TryBeginDelivery"/> returned true.</summary>
+    /// <summary>
+    /// Completes a request for which <see cref="TryBeginDelivery"/> returned true. Disposing the
+    /// registration (not just unregistering) waits out a cancellation callback that is running
+    /// right now, so it can never fire into this object after it was recycled.
+    /// </summary>
     public void Complete(in SftpResponse response)
     {
-        _registration.Unregister();
+        _registration.Dispose();
         Volatile.Write(ref _state, Done);
         _core.SetResult(response);
     }
@@ -72,7 +76,7 @@ internal sealed class SftpRequest : IValueTaskSource<SftpResponse>
     {
         if (TryBeginDelivery())
         {
-            _registration.Unregister();
+            _registration.Dispose();
             Volatile.Write(ref _state, Done);
             _core.SetException(exception);
         }
@@ -83,7 +87,7 @@ internal sealed class SftpRequest : IValueTaskSource<SftpResponse>
     {
         if (Volatile.Read(ref _state) == Delivering)
         {
-            _registration.Unregister();
+            _registration.Dispose();
             Volatile.Write(ref _state, Done);
             _core.SetException(exception);
         }
