@@ -51,11 +51,18 @@ public sealed partial record SftpOptions
     /// <summary>Bytes per READ/WRITE request (capped by the server's limits@openssh.com figures).</summary>
     public int ChunkSize { get; init; } = DefaultChunkSize;
 
-    /// <summary>user@host[:port], for messages and logs.</summary>
+    /// <summary>user@host[:port] (or the custom ssh command), for messages and logs.</summary>
     public string Destination
     {
         get
         {
+            if (Host.Length == 0 && SshCommand is not null)
+            {
+                // Not the whole command: it might carry a secret (sshpass -p ...). Its last word names the host.
+                var words = SplitWords(SshCommand);
+                return words.Count == 0 ? "(custom ssh)" : $"{words[^1]} (via {System.IO.Path.GetFileName(words[0])})";
+            }
+
             var host = Host.Contains(':', StringComparison.Ordinal) ? $"[{Host}]" : Host;
             var text = User is null ? host : $"{User}@{host}";
             return Port is { } p ? $"{text}:{p}" : text;
@@ -63,17 +70,18 @@ public sealed partial record SftpOptions
     }
 
     /// <summary>
-    /// Reads the options from a resolved remote. When the <c>host</c> option is set the remote's
-    /// path part is only the root path; otherwise it is <c>[user@]host[:port][/path]</c>, whose
-    /// user and port win over the options of the same name.
+    /// Reads the options from a resolved remote. When the <c>host</c> or <c>ssh</c> option is set
+    /// the remote's path part is only the root path; otherwise it is <c>[user@]host[:port][/path]</c>,
+    /// whose user and port win over the options of the same name.
     /// </summary>
     public static SftpOptions FromConfig(BackendConfig config)
     {
         var host = config.Get("host");
+        var sshCommand = NullIfEmpty(config.Get("ssh"));
         string? user = config.Get("user");
         int? port = ParsePort(config.Get("port"));
         string path;
-        if (string.IsNullOrEmpty(host))
+        if (string.IsNullOrEmpty(host) && sshCommand is null)
         {
             var remote = ParseRemote(config.Root);
             host = remote.Host;
@@ -88,14 +96,14 @@ public sealed partial record SftpOptions
 
         var options = new SftpOptions
         {
-            Host = host,
+            Host = host ?? string.Empty,
             User = string.IsNullOrEmpty(user) ? null : user,
             Port = port,
             Path = path,
-            KeyFile = NullIfEmpty(config.Get("key_file")),
-            KnownHostsFile = NullIfEmpty(config.Get("known_hosts_file")),
+            KeyFile = ExpandHome(NullIfEmpty(config.Get("key_file"))),
+            KnownHostsFile = ExpandHome(NullIfEmpty(config.Get("known_hosts_file"))),
             Password = NullIfEmpty(config.Get("password")),
-            SshCommand = NullIfEmpty(config.Get("ssh")),
+            SshCommand = sshCommand,
             SshOptions = SplitWords(config.Get("ssh_options") ?? string.Empty),
             Connections = config.GetInt("connections", DefaultConnections),
             Concurrency = config.GetInt("concurrency", DefaultConcurrency),
@@ -189,6 +197,12 @@ public sealed partial record SftpOptions
     }
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+
+    /// <summary>"~/x" in a file option means the user's home, as it does for ssh itself.</summary>
+    private static string? ExpandHome(string? path) =>
+        path is not null && path.StartsWith("~/", StringComparison.Ordinal)
+            ? System.IO.Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
 
     private static VfsException Invalid(string message) => new(VfsErrorKind.Invalid, message);
 }

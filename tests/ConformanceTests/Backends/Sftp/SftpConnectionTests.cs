@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using VfsGateway.Backends.Sftp;
 using VfsGateway.Vfs;
+using VfsGateway.Vfs.Registry;
 
 namespace VfsGateway.ConformanceTests.Backends.Sftp;
 
@@ -74,6 +75,46 @@ public sealed class SftpConnectionTests(SftpKeyFixture fixture) : IClassFixture<
 
         // One prompt, one refusal: nothing waits for a terminal (sshd delays a failed password ~1-3 s).
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"took {started.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Factory_WrongPassword_SshStderrReachesTheLogWithoutThePassword()
+    {
+        var logs = new CapturingLoggerFactory();
+        var registration = SftpRegistration.Create(logs);
+        var config = new BackendConfig(registration, $"{SshdServer.PasswordUser}@127.0.0.1:{Port}", new Dictionary<string, string>
+        {
+            ["password"] = "wrong-" + SshdServer.Password,
+            ["known_hosts_file"] = Server.KnownHosts,
+            ["ssh_options"] = "PubkeyAuthentication=no",
+        });
+
+        await Assert.ThrowsAsync<VfsException>(async () => await registration.Factory(config, Ct));
+
+        Assert.Contains(logs.Lines, l => l.StartsWith("Warning: ssh ", StringComparison.Ordinal) && l.Contains("Permission denied", StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(SshdServer.Password, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task List_SymlinksOnTheServer_AreFollowedAndDanglingOnesSkipped()
+    {
+        var sub = "links-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
+        var dir = Path.Combine(Server.DataDirectory, sub);
+        Directory.CreateDirectory(Path.Combine(dir, "realdir"));
+        File.WriteAllBytes(Path.Combine(dir, "real"), new byte[7]);
+        File.CreateSymbolicLink(Path.Combine(dir, "tofile"), "real");
+        File.CreateSymbolicLink(Path.Combine(dir, "todir"), "realdir");
+        File.CreateSymbolicLink(Path.Combine(dir, "dangling"), "nowhere");
+        var (_, options) = fixture.Remote(sub);
+        var backend = await SftpFixture.Create(dir, options, Ct);
+        await using (backend)
+        {
+            var entries = (await backend.ListAsync(VfsPath.Root, Ct).ToListAsync(Ct)).ToDictionary(e => e.Name);
+
+            Assert.Equal(["real", "realdir", "todir", "tofile"], entries.Keys.Order(StringComparer.Ordinal));
+            Assert.Equal((false, 7L), (entries["tofile"].IsDirectory, entries["tofile"].Size));
+            Assert.True(entries["todir"].IsDirectory);
+        }
     }
 
     [Fact]

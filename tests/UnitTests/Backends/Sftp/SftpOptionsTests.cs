@@ -38,6 +38,35 @@ public sealed class SftpOptionsTests
     }
 
     [Fact]
+    public void FromConfig_CustomSshCommand_RootIsOnlyThePathAndNoHostNeeded()
+    {
+        var options = SftpOptions.FromConfig(Config("/srv/data", ("ssh", "sshpass -p hunter2 ssh backup@nas")));
+
+        Assert.Equal(("", "/srv/data"), (options.Host, options.Path));
+        Assert.Equal("backup@nas (via sshpass)", options.Destination);
+        Assert.DoesNotContain("hunter2", options.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FromConfig_TildeInFileOptions_IsTheHomeDirectory()
+    {
+        var home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var name = ".sftp-options-test-" + Guid.NewGuid().ToString("N");
+        var file = Path.Combine(home, name);
+        File.WriteAllText(file, string.Empty);
+        try
+        {
+            var options = SftpOptions.FromConfig(Config("h", ("key_file", "~/" + name), ("known_hosts_file", "~/" + name)));
+
+            Assert.Equal((file, file), (options.KeyFile, options.KnownHostsFile));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void FromConfig_RemoteUserAndPort_WinOverOptions()
     {
         var options = SftpOptions.FromConfig(Config("alice@h:2022/p", ("user", "bob"), ("port", "22")));
