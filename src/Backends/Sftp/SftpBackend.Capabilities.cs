@@ -18,6 +18,82 @@ internal sealed partial class SftpBackend
     {
         using var lease = await _pool.AcquireAsync(cancellationToken).ConfigureAwait(false);
         var session = lease.Session;
+        if (!session.HasExtension(SftpExtensionNames.PosixRename))
+        {
+            return await MoveSlowAsync(session, from, to, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The usual case in two round trips: the rename, the stat of its result and the parent's
+        // handle (for the directory fsync) travel together; the server runs them in order.
+        var source = Remote(from);
+        var target = Remote(to);
+        var parent = Remote(to.Parent);
+        var rename = await session.SendPosixRenameAsync(source, target, cancellationToken).ConfigureAwait(false);
+        var stat = await session.SendStatAsync(target, cancellationToken).ConfigureAwait(false);
+        var open = _directoryFsyncUnsupported || !session.HasExtension(SftpExtensionNames.Fsync)
+            ? null
+            : await session.SendOpenAsync(parent, SftpOpenFlags.Read, cancellationToken).ConfigureAwait(false);
+
+        SftpStatusException? renameError = null, statError = null, openError = null;
+        SftpAttributes attributes = default;
+        SftpHandle? directory = null;
+        try
+        {
+            await session.CompleteStatusAsync(rename).ConfigureAwait(false);
+        }
+        catch (SftpStatusException e)
+        {
+            renameError = e;
+        }
+
+        try
+        {
+            attributes = await session.CompleteAttributesAsync(stat).ConfigureAwait(false);
+        }
+        catch (SftpStatusException e)
+        {
+            statError = e;
+        }
+
+        if (open is not null)
+        {
+            try
+            {
+                directory = await session.CompleteHandleAsync(open).ConfigureAwait(false);
+            }
+            catch (SftpStatusException e)
+            {
+                openError = e;
+            }
+        }
+
+        if (renameError is not null)
+        {
+            // Missing source or parent, a directory in the way: the careful path names it.
+            if (directory is not null)
+            {
+                await CloseQuietlyAsync(session, directory, parent).ConfigureAwait(false);
+            }
+
+            return await MoveSlowAsync(session, from, to, cancellationToken).ConfigureAwait(false);
+        }
+
+        if (directory is not null)
+        {
+            await FsyncDirectoryAsync(session, directory, parent, cancellationToken).ConfigureAwait(false);
+        }
+        else if (openError is not null)
+        {
+            _directoryFsyncUnsupported = true;
+            SftpLog.DirectoryFsyncUnsupported(_logger, Options.Destination, openError.Message);
+        }
+
+        return statError is null ? ToEntry(to, attributes) : throw SftpErrors.Map(statError, to);
+    }
+
+    /// <summary>Rename with every error named precisely; also the path for servers without posix-rename.</summary>
+    private async ValueTask<Entry> MoveSlowAsync(SftpSession session, VfsPath from, VfsPath to, CancellationToken cancellationToken)
+    {
         var source = Remote(from);
         var target = Remote(to);
         try
@@ -88,7 +164,7 @@ internal sealed partial class SftpBackend
                 throw SftpErrors.Map(e, to);
             }
 
-            return await FinishAsync(session, target, to, attributes.ModTime, cancellationToken).ConfigureAwait(false);
+            return await FinishAsync(session, target, to, attributes.ModTime, null, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -178,9 +254,27 @@ internal sealed partial class SftpBackend
             return;
         }
 
+        await FsyncDirectoryAsync(session, handle, remoteDir, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>fsync@openssh.com and CLOSE on a directory handle, together.</summary>
+    private async ValueTask FsyncDirectoryAsync(SftpSession session, SftpHandle handle, string remoteDir, CancellationToken cancellationToken)
+    {
+        SftpRequest fsync;
         try
         {
-            await session.CompleteStatusAsync(await session.SendFsyncAsync(handle, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
+            fsync = await session.SendFsyncAsync(handle, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await CloseQuietlyAsync(session, handle, remoteDir).ConfigureAwait(false);
+            throw;
+        }
+
+        var close = CloseQuietlyAsync(session, handle, remoteDir);
+        try
+        {
+            await session.CompleteStatusAsync(fsync).ConfigureAwait(false);
         }
         catch (SftpStatusException e)
         {
@@ -189,7 +283,7 @@ internal sealed partial class SftpBackend
         }
         finally
         {
-            await CloseQuietlyAsync(session, handle, remoteDir).ConfigureAwait(false);
+            await close.ConfigureAwait(false);
         }
     }
 }

@@ -85,13 +85,8 @@ internal sealed partial class SftpBackend
                 throw new VfsException(VfsErrorKind.Invalid, $"content ended after {offset} of {expected} bytes", path.Value);
             }
 
-            while (window.TryDequeue(out var write))
-            {
-                await session.CompleteStatusAsync(write).ConfigureAwait(false);
-            }
-
             finishing = true;
-            return await FinishAsync(session, handle, path, options.ModTime, cancellationToken).ConfigureAwait(false);
+            return await FinishAsync(session, handle, path, options.ModTime, window, cancellationToken).ConfigureAwait(false);
         }
         catch (SftpStatusException e)
         {
@@ -119,11 +114,12 @@ internal sealed partial class SftpBackend
     }
 
     /// <summary>
-    /// Sets the modtime, fsyncs (fsync@openssh.com), stats and closes the written file, all four
-    /// requests in flight at once. The handle is closed whatever the outcome.
+    /// Sets the modtime, fsyncs (fsync@openssh.com), stats and closes the written file: the four
+    /// requests follow the last WRITEs without waiting for their acknowledgements, since the server
+    /// handles one handle's requests in order. The handle is closed whatever the outcome.
     /// </summary>
     private static async ValueTask<Entry> FinishAsync(
-        SftpSession session, SftpHandle handle, VfsPath path, DateTimeOffset? modTime, CancellationToken cancellationToken)
+        SftpSession session, SftpHandle handle, VfsPath path, DateTimeOffset? modTime, Queue<SftpRequest>? writes, CancellationToken cancellationToken)
     {
         var setTime = modTime is { } time
             ? await session.SendFSetStatAsync(handle, SftpAttributes.ForModTime(time), cancellationToken).ConfigureAwait(false)
@@ -137,6 +133,18 @@ internal sealed partial class SftpBackend
         // Await every reply (so each request is recycled) before reporting the first failure.
         SftpStatusException? failure = null;
         SftpAttributes attributes = default;
+        while (writes is not null && writes.TryDequeue(out var write))
+        {
+            try
+            {
+                await session.CompleteStatusAsync(write).ConfigureAwait(false);
+            }
+            catch (SftpStatusException e)
+            {
+                failure ??= e;
+            }
+        }
+
         foreach (var request in new[] { setTime, fsync })
         {
             if (request is not null)
