@@ -206,7 +206,8 @@ internal sealed partial class SftpBackend
         }
     }
 
-    private static async ValueTask RenameAsync(SftpSession session, string source, string target, CancellationToken cancellationToken)
+    /// <summary>posix-rename when offered; else v3 RENAME, which refuses an existing target, so that is removed first (not atomic).</summary>
+    internal static async ValueTask RenameAsync(SftpSession session, string source, string target, CancellationToken cancellationToken)
     {
         if (session.HasExtension(SftpExtensionNames.PosixRename))
         {

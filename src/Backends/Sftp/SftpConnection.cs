@@ -61,15 +61,21 @@ internal sealed class SftpConnection : IAsyncDisposable
         {
             await connection.Session.StartAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException)
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
         catch (Exception e)
         {
+            // Closing ssh's stdin makes a still-running ssh exit; then its stderr says what went wrong.
+            await connection.Session.DisposeAsync().ConfigureAwait(false);
             var (exitCode, stderr) = await connection.WaitForExitAsync().ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
+            if (e is OperationCanceledException)
+            {
+                throw new VfsException(
+                    VfsErrorKind.Transient,
+                    $"sftp: connecting to {options.Destination} did not finish in time{(stderr.Length > 0 ? ". ssh said: " + stderr : string.Empty)}",
+                    null,
+                    e);
+            }
+
             throw SftpErrors.ConnectFailed(options.Destination, exitCode, stderr, e);
         }
 
