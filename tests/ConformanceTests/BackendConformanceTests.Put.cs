@@ -174,6 +174,20 @@ public abstract partial class BackendConformanceTests
     }
 
     [Fact]
+    public async Task Put_BelowAFile_ThrowsNotDirectory()
+    {
+        if (BucketBased)
+        {
+            return;
+        }
+
+        await PutBytesAsync("file", Bytes(2));
+
+        await ThrowsKindAsync(VfsErrorKind.NotDirectory, () => PutBytesAsync("file/child", Bytes(1)));
+        Assert.Equal(Bytes(2), await ReadAsync("file"));
+    }
+
+    [Fact]
     public async Task Put_LargeKnownLength_RoundTripsByHash() =>
         await PutLargeAsync(knownLength: true);
 

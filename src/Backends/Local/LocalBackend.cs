@@ -99,9 +99,17 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
         }
 
         var full = FullPath(path);
-        if (Kind(new FileInfo(full), path) == NodeKind.Directory)
+        var existing = new FileInfo(full);
+        if (Kind(existing, path) == NodeKind.Directory)
         {
             throw VfsException.IsDirectory(path);
+        }
+
+        // Symlinks are invisible here, so a put replaces the link itself: opening it would write
+        // through to wherever it points, possibly outside the root.
+        if ((int)existing.Attributes != -1 && (existing.Attributes & FileAttributes.ReparsePoint) != 0)
+        {
+            Io(path, existing.Delete);
         }
 
         CreateDirectories(path.Parent);

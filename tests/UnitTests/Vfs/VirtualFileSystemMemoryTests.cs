@@ -4,12 +4,17 @@ using VfsGateway.Vfs;
 namespace VfsGateway.UnitTests.Vfs;
 
 /// <summary>The Vfs in cache mode off over the memory backend, with faults injected through <see cref="MemoryBackend.FaultInjector"/>.</summary>
-public sealed class VirtualFileSystemMemoryTests : IAsyncDisposable
+public sealed class VirtualFileSystemMemoryTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly MemoryBackend _memory = new(new MemoryOptions(VfsPath.Root));
     private readonly List<(string Operation, VfsPath Path)> _calls = [];
 
-    public ValueTask DisposeAsync() => _memory.DisposeAsync();
+    Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
+
+    // xunit 2 calls IAsyncLifetime; IAsyncDisposable is there for everyone else.
+    Task IAsyncLifetime.DisposeAsync() => _memory.DisposeAsync().AsTask();
+
+    ValueTask IAsyncDisposable.DisposeAsync() => _memory.DisposeAsync();
 
     [Fact]
     public async Task StatAsync_TransientFaultTwice_RetriesAndSucceeds()
