@@ -34,13 +34,20 @@ internal sealed partial class SftpBackend
     private static Entry ToEntry(VfsPath path, in SftpAttributes attributes) =>
         attributes.IsDirectory ? Entry.Directory(path, attributes.ModTime) : Entry.File(path, attributes.Length, attributes.ModTime);
 
-    private int ReadChunk(SftpSession session) => Cap(Options.ChunkSize, session.Limits?.MaxReadLength, session.Limits?.MaxPacketLength);
+    private int ReadChunk(SftpSession session) => ChunkFor(Options.ChunkSize, session.Limits?.MaxReadLength, session.Limits?.MaxPacketLength);
 
-    private int WriteChunk(SftpSession session) => Cap(Options.ChunkSize, session.Limits?.MaxWriteLength, session.Limits?.MaxPacketLength);
+    private int WriteChunk(SftpSession session) => ChunkFor(Options.ChunkSize, session.Limits?.MaxWriteLength, session.Limits?.MaxPacketLength);
 
-    /// <summary>The configured chunk, lowered to the server's limits (a packet also carries ~300 bytes of header and handle).</summary>
-    private static int Cap(int chunk, ulong? maxLength, ulong? maxPacket)
+    /// <summary>
+    /// The request size: the configured one, or automatically the server's announced limit (like
+    /// OpenSSH's sftp client, which sizes its requests from limits@openssh.com) or 32 KiB; never
+    /// more than the server accepts (a packet also carries ~300 bytes of header and handle).
+    /// </summary>
+    internal static int ChunkFor(int? configured, ulong? maxLength, ulong? maxPacket)
     {
+        var chunk = configured ?? (maxLength is > 0 and var announced
+            ? (int)Math.Min(announced, (ulong)SftpOptions.MaxAutoChunkSize)
+            : SftpOptions.DefaultChunkSize);
         if (maxLength is > 0 and var max && max < (ulong)chunk)
         {
             chunk = (int)max;

@@ -13,7 +13,11 @@ public sealed partial record SftpOptions
 {
     public const int DefaultConnections = 4;
     public const int DefaultConcurrency = 64;
+    /// <summary>The request size every server must accept, used when the server announces no limits.</summary>
     public const int DefaultChunkSize = 32 * 1024;
+
+    /// <summary>The largest request size chosen automatically (OpenSSH announces 255 KiB).</summary>
+    public const int MaxAutoChunkSize = 256 * 1024;
 
     /// <summary>Host name or address (an IPv6 literal without brackets).</summary>
     public string Host { get; init; } = string.Empty;
@@ -48,8 +52,12 @@ public sealed partial record SftpOptions
     /// <summary>How many READ/WRITE requests one transfer keeps in flight.</summary>
     public int Concurrency { get; init; } = DefaultConcurrency;
 
-    /// <summary>Bytes per READ/WRITE request (capped by the server's limits@openssh.com figures).</summary>
-    public int ChunkSize { get; init; } = DefaultChunkSize;
+    /// <summary>
+    /// Bytes per READ/WRITE request, always capped by the server's limits@openssh.com figures;
+    /// null means "automatic": the server's own limit (at most <see cref="MaxAutoChunkSize"/>),
+    /// or <see cref="DefaultChunkSize"/> when it announces none, as OpenSSH's sftp client does.
+    /// </summary>
+    public int? ChunkSize { get; init; }
 
     /// <summary>user@host[:port] (or the custom ssh command), for messages and logs.</summary>
     public string Destination
@@ -107,7 +115,7 @@ public sealed partial record SftpOptions
             SshOptions = SplitWords(config.Get("ssh_options") ?? string.Empty),
             Connections = config.GetInt("connections", DefaultConnections),
             Concurrency = config.GetInt("concurrency", DefaultConcurrency),
-            ChunkSize = ParseSize(config.Get("chunk_size"), "chunk_size", DefaultChunkSize),
+            ChunkSize = string.IsNullOrWhiteSpace(config.Get("chunk_size")) ? null : ParseSize(config.Get("chunk_size"), "chunk_size", DefaultChunkSize),
         };
         options.Validate();
         return options;
@@ -184,7 +192,7 @@ public sealed partial record SftpOptions
     {
         builder.Append(CultureInfo.InvariantCulture, $"Destination = {Destination}, Path = {Path}, KeyFile = {KeyFile}, KnownHostsFile = {KnownHostsFile}, ");
         builder.Append(CultureInfo.InvariantCulture, $"Password = {(Password is null ? "(none)" : "***")}, SshCommand = {(SshCommand is null ? "(none)" : "(set)")}, ");
-        builder.Append(CultureInfo.InvariantCulture, $"Connections = {Connections}, Concurrency = {Concurrency}, ChunkSize = {ChunkSize}");
+        builder.Append(CultureInfo.InvariantCulture, $"Connections = {Connections}, Concurrency = {Concurrency}, ChunkSize = {(ChunkSize is { } c ? c.ToString(CultureInfo.InvariantCulture) : "auto")}");
         return true;
     }
 

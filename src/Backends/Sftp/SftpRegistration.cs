@@ -25,7 +25,7 @@ public static class SftpRegistration
         new("ssh_options", "Extra ssh -o options, space-separated, quoted like a shell (e.g. \"Ciphers=aes128-gcm@openssh.com\" \"ProxyJump=bastion\")."),
         new("connections", "Most ssh connections kept open to the server.", SftpOptions.DefaultConnections.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         new("concurrency", "READ/WRITE requests in flight per transfer.", SftpOptions.DefaultConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-        new("chunk_size", "Bytes per READ/WRITE request (lowered to the server's limits@openssh.com figures).", "32k"),
+        new("chunk_size", "Bytes per READ/WRITE request (default: the server's announced limit, 255 KiB on OpenSSH, else 32k; never above the server's limit)."),
     ];
 
     public static BackendRegistration Registration { get; } = Create(null);

@@ -87,7 +87,7 @@ public sealed class SftpOptionsTests
     {
         var options = SftpOptions.FromConfig(Config("h"));
 
-        Assert.Equal((4, 64, 32 * 1024), (options.Connections, options.Concurrency, options.ChunkSize));
+        Assert.Equal((4, 64, (int?)null), (options.Connections, options.Concurrency, options.ChunkSize));
         Assert.Empty(options.SshOptions);
         Assert.Null(options.Password);
     }
@@ -99,6 +99,17 @@ public sealed class SftpOptionsTests
     [InlineData("1M", 1048576)]
     public void FromConfig_ChunkSize_AcceptsSuffixes(string value, int expected) =>
         Assert.Equal(expected, SftpOptions.FromConfig(Config("h", ("chunk_size", value))).ChunkSize);
+
+    [Theory]
+    [InlineData(null, null, null, 32 * 1024)]
+    [InlineData(null, 261120UL, 262144UL, 261120)]
+    [InlineData(null, 4UL * 1024 * 1024, 8UL * 1024 * 1024, 256 * 1024)]
+    [InlineData(65536, null, null, 65536)]
+    [InlineData(1024 * 1024, 261120UL, 262144UL, 261120)]
+    [InlineData(1024 * 1024, 0UL, 100_000UL, 100_000 - 1024)]
+    [InlineData(16384, 261120UL, 262144UL, 16384)]
+    public void ChunkFor_ConfiguredOrAutomatic_NeverAboveTheServerLimits(int? configured, ulong? maxLength, ulong? maxPacket, int expected) =>
+        Assert.Equal(expected, SftpBackend.ChunkFor(configured, maxLength, maxPacket));
 
     [Fact]
     public void FromConfig_SshOptions_SplitLikeAShell()
