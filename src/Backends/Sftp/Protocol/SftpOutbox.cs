@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace VfsGateway.Backends.Sftp.Protocol;
 
 /// <summary>
@@ -52,6 +54,7 @@ internal sealed class SftpOutbox : IDisposable
 
     public void Dispose() => Complete();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendSlowAsync(ReadOnlyMemory<byte> packet, ReadOnlyMemory<byte> trailer, Task waiter, CancellationToken cancellationToken)
     {
         while (true)

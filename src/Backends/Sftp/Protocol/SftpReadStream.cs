@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 
 namespace VfsGateway.Backends.Sftp.Protocol;
 
@@ -82,6 +83,7 @@ internal sealed class SftpReadStream : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
@@ -174,6 +176,7 @@ internal sealed class SftpReadStream : Stream
     }
 
     /// <summary>Issues READs up to the window in file order.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask IssueAsync(CancellationToken cancellationToken)
     {
         while (_inFlight < _window && _nextOffset < _end)
@@ -188,6 +191,7 @@ internal sealed class SftpReadStream : Stream
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask FillHeadAsync(CancellationToken cancellationToken)
     {
         var index = _head;

@@ -214,6 +214,7 @@ internal sealed partial class SftpSession
         var sent = SendAsync(request, trailer, cancellationToken);
         return sent.IsCompletedSuccessfully ? new ValueTask<SftpRequest>(request) : AwaitSentAsync(sent, request);
 
+        [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
         static async ValueTask<SftpRequest> AwaitSentAsync(ValueTask sent, SftpRequest request)
         {
             await sent.ConfigureAwait(false);
