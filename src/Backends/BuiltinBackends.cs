@@ -1,5 +1,6 @@
 using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
+using VfsGateway.Backends.Sftp;
 using VfsGateway.Vfs.Registry;
 
 namespace VfsGateway.Backends;
@@ -9,5 +10,6 @@ public static class BuiltinBackends
 {
     public static BackendRegistry CreateRegistry() => new BackendRegistry()
         .Add(LocalRegistration.Registration)
-        .Add(MemoryRegistration.Registration);
+        .Add(MemoryRegistration.Registration)
+        .Add(SftpRegistration.Registration);
 }

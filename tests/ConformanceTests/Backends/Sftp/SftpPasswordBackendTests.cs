@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.Sftp;
+
+public sealed class SftpPasswordBackendTests(SftpPasswordFixture fixture) : BackendConformanceTests(fixture), IClassFixture<SftpPasswordFixture>;

@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.Sftp;
+
+public sealed class SftpPasswordVfsTests(SftpPasswordFixture fixture) : VfsConformanceTests(fixture), IClassFixture<SftpPasswordFixture>;

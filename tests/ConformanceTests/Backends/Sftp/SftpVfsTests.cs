@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.Sftp;
+
+public sealed class SftpVfsTests(SftpKeyFixture fixture) : VfsConformanceTests(fixture), IClassFixture<SftpKeyFixture>;
