@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Vfs;
@@ -43,9 +44,30 @@ public sealed partial class VirtualFileSystem
     internal async ValueTask SetMetadataAsync(Entry stored, ObjectMetadata metadata, CancellationToken cancellationToken) =>
         await RetryAsync(async ct => { await _metadataStorage.SetMetadataAsync(stored, metadata, ct).ConfigureAwait(false); return true; }, "write metadata of", stored.Path, cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Drops the sidecar record of a deleted or moved file (native storage drops it with the object).</summary>
-    private ValueTask DeleteMetadataAsync(VfsPath path, CancellationToken cancellationToken) =>
-        _sidecar?.DeleteAsync(path, cancellationToken) ?? ValueTask.CompletedTask;
+    /// <summary>
+    /// Drops the sidecar record of a deleted or moved file (native storage drops it with the object).
+    /// The object operation has already succeeded: a record left behind describes a version that no
+    /// longer exists and is ignored, so a failure here is logged rather than failing the delete.
+    /// </summary>
+    private async ValueTask DeleteMetadataAsync(VfsPath path, CancellationToken cancellationToken)
+    {
+        if (_sidecar is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await _sidecar.DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e)
+        {
+            LogStaleRecordKept(_logger, path.Value, e.Message);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "could not remove the metadata record of {Path} (it matches no object now and is ignored): {Error}")]
+    private static partial void LogStaleRecordKept(ILogger logger, string path, string error);
 
     /// <summary>The sidecar directory is the Vfs's own: invisible and untouchable through the Vfs.</summary>
     private bool IsReserved(VfsPath path) => _sidecar is not null && MetadataPaths.IsReserved(path, Features.CaseInsensitive);

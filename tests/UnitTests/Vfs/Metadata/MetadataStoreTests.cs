@@ -217,6 +217,21 @@ public sealed class MetadataStoreTests : IDisposable
     }
 
     [Fact]
+    public async Task DeleteAsync_RecordCannotBeRemoved_ObjectDeleteStillSucceeds()
+    {
+        var memory = new MemoryBackend(new MemoryOptions(VfsPath.Root));
+        var vfs = new VirtualFileSystem(memory);
+        await PutAsync(vfs, "b/obj", 5, Sample("\"1\""));
+        memory.FaultInjector = (op, path) => op == "delete" && path.Value.StartsWith(".gateway-meta/", StringComparison.Ordinal) ? new VfsException(VfsErrorKind.PermissionDenied, "read-only") : null;
+
+        await vfs.DeleteAsync(P("b/obj"), default);
+        memory.FaultInjector = null;
+
+        Assert.False(await ExistsAsync(memory, P("b/obj")));
+        Assert.True(await ExistsAsync(memory, P(".gateway-meta/b/obj")));
+    }
+
+    [Fact]
     public async Task GetMetadataAsync_UnreadableRecord_IsNoMetadata()
     {
         var backend = Create("memory");
