@@ -149,6 +149,47 @@ public sealed class S3MetadataRestartTests : IDisposable
         Assert.Equal("binary/octet-stream", head.Headers.ContentType.ToString());
     }
 
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public async Task PutObject_WritesCacheMode_MetadataTravelsWithThePendingUploadAcrossRestart(string kind)
+    {
+        var options = new VfsOptions
+        {
+            CacheMode = VfsCacheMode.Writes,
+            CacheDir = Path.Combine(_root, "..", Path.GetFileName(_root) + "-cache"),
+            WriteBack = TimeSpan.FromHours(1),
+            ShutdownTimeout = TimeSpan.FromSeconds(5),
+        };
+        try
+        {
+            string etag;
+            await using (var first = await StartAsync(kind, options))
+            {
+                await S3RawClient.SendAsync(first, "PUT", "/bucket");
+                var put = await S3RawClient.SendAsync(first, "PUT", "/bucket/obj", Content, new() { ["Content-Type"] = "text/pending", ["x-amz-meta-k"] = "v" });
+                etag = put.Headers.ETag.ToString();
+                var pending = await S3RawClient.SendAsync(first, "HEAD", "/bucket/obj");
+                Assert.Equal(etag, pending.Headers.ETag.ToString());
+                Assert.Equal("text/pending", pending.Headers.ContentType.ToString());
+                Assert.Equal(1, first.Vfs.CacheStats.DirtyItems);
+            }
+
+            // The write waited in the cache through the restart; the next instance uploads it.
+            await using var second = await StartAsync(kind, options with { WriteBack = TimeSpan.Zero });
+            await second.Vfs.WaitForUploadsAsync(default).WaitAsync(TimeSpan.FromSeconds(60));
+            await using var third = await StartAsync(kind);
+            var head = await S3RawClient.SendAsync(third, "HEAD", "/bucket/obj");
+
+            Assert.Equal(etag, head.Headers.ETag.ToString());
+            Assert.Equal("text/pending", head.Headers.ContentType.ToString());
+            Assert.Equal("v", head.Headers["x-amz-meta-k"].ToString());
+        }
+        finally
+        {
+            Directory.Delete(options.CacheDir, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task HeadObject_RangedGet_OmitsWholeObjectChecksum()
     {
@@ -189,11 +230,11 @@ public sealed class S3MetadataRestartTests : IDisposable
         return Convert.ToBase64String(c.GetHashAndReset());
     }
 
-    private Task<S3TestHost> StartAsync(string kind)
+    private Task<S3TestHost> StartAsync(string kind, VfsOptions? vfsOptions = null)
     {
         IBackend backend = kind == "memory"
             ? _memory ??= new MemoryBackend(new MemoryOptions(VfsPath.Root))
             : new LocalBackend(new LocalOptions(_root));
-        return S3TestHost.StartAsync(new S3Options { NoAuth = true }, wrap: _ => new SharedBackend(backend));
+        return S3TestHost.StartAsync(new S3Options { NoAuth = true }, wrap: _ => new SharedBackend(backend), vfsOptions: vfsOptions);
     }
 }
