@@ -142,6 +142,12 @@ public sealed partial class VirtualFileSystem
             {
                 await SetMetadataAsync(copied, metadata, cancellationToken).ConfigureAwait(false);
             }
+            else if (from != to)
+            {
+                // A record of what the target was before must not survive into the copy, even by
+                // a chance match of size and modification time.
+                await DeleteMetadataAsync(to, cancellationToken).ConfigureAwait(false);
+            }
 
             return copied;
         }
@@ -180,9 +186,17 @@ public sealed partial class VirtualFileSystem
             var moved = await move.MoveAsync(from, to, cancellationToken).ConfigureAwait(false);
             _dirCache.Remove(from, Features.BucketBased);
             _dirCache.Upsert(moved);
-            if (metadata is not null && !moved.IsDirectory)
+            if (_sidecar is not null && from != to && !moved.IsDirectory)
             {
-                await SetMetadataAsync(moved, metadata, cancellationToken).ConfigureAwait(false);
+                if (metadata is not null)
+                {
+                    await SetMetadataAsync(moved, metadata, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await DeleteMetadataAsync(to, cancellationToken).ConfigureAwait(false);
+                }
+
                 await DeleteMetadataAsync(from, cancellationToken).ConfigureAwait(false);
             }
 

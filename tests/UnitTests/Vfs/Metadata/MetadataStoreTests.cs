@@ -168,6 +168,22 @@ public sealed class MetadataStoreTests : IDisposable
 
     [Theory]
     [MemberData(nameof(Backends))]
+    public async Task CopyAsync_SourceWithoutRecord_TargetLosesItsOldRecord(string kind)
+    {
+        var backend = Create(kind);
+        var vfs = new VirtualFileSystem(backend);
+        var modTime = DateTimeOffset.UnixEpoch.AddDays(3);
+        await vfs.PutAsync(P("b/dst"), new MemoryStream(new byte[5]), new PutOptions(5, modTime) { ObjectMetadataProvider = _ => ValueTask.FromResult<ObjectMetadata?>(Sample("\"old\"")) }, default);
+        await backend.PutAsync(P("b/src"), new MemoryStream(new byte[5]), new PutOptions(5, modTime), default);
+
+        var copied = await vfs.CopyAsync(P("b/src"), P("b/dst"), default);
+
+        Assert.Null(await new VirtualFileSystem(backend).GetMetadataAsync(copied, default));
+        Assert.False(await ExistsAsync(backend, P(".gateway-meta/b/dst")));
+    }
+
+    [Theory]
+    [MemberData(nameof(Backends))]
     public async Task MoveAsync_MovesRecord(string kind)
     {
         var backend = Create(kind);
