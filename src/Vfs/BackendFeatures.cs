@@ -27,6 +27,12 @@ public sealed record BackendFeatures
 
     public IAbout? About { get; init; }
 
+    /// <summary>
+    /// The backend stores <see cref="Metadata.ObjectMetadata"/> with its objects; when null the Vfs
+    /// keeps sidecar records under the reserved ".gateway-meta" directory instead (docs/vfs.md).
+    /// </summary>
+    public Metadata.IMetadataStorage? Metadata { get; init; }
+
     /// <summary>Builds the feature set of <paramref name="backend"/> from the interfaces it implements and the given flags.</summary>
     public static BackendFeatures Discover(
         object backend,
@@ -43,5 +49,6 @@ public sealed record BackendFeatures
             Move = backend as IServerSideMove,
             ListRecursive = backend as IRecursiveList,
             About = backend as IAbout,
+            Metadata = backend as Metadata.IMetadataStorage,
         };
 }

@@ -1,3 +1,5 @@
+using VfsGateway.Vfs.Metadata;
+
 namespace VfsGateway.Vfs;
 
 /// <summary>What a put knows besides the bytes.</summary>
@@ -11,5 +13,14 @@ public sealed record PutOptions(
     string? ContentType = null,
     IReadOnlyDictionary<string, string>? Metadata = null)
 {
+    /// <summary>
+    /// The metadata the Vfs keeps for the object (docs/vfs.md "Object metadata"), asked for once the
+    /// content has been read to its end, because hashes computed while streaming (an S3 ETag) are
+    /// known only then; it runs before the write is acknowledged, and if it throws the write fails
+    /// as if the content had. Null (the default) keeps a record only when <see cref="ContentType"/>
+    /// or <see cref="Metadata"/> is set, so plain writes (restic) cost no extra request.
+    /// </summary>
+    public Func<CancellationToken, ValueTask<ObjectMetadata?>>? ObjectMetadataProvider { get; init; }
+
     public static PutOptions Default { get; } = new();
 }

@@ -10,6 +10,11 @@ public sealed partial class VirtualFileSystem
     /// </summary>
     public async IAsyncEnumerable<Entry> ListAsync(VfsPath dir, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (IsReserved(dir))
+        {
+            throw VfsException.DirNotFound(dir);
+        }
+
         Dictionary<string, Entry>? overlay = null;
         if (_cache is not null)
         {
@@ -27,7 +32,7 @@ public sealed partial class VirtualFileSystem
 
         await foreach (var entry in ListBackendCachedAsync(dir, tolerateMissing: overlay is not null, cancellationToken).ConfigureAwait(false))
         {
-            if (TempNames.IsTemp(entry.Name))
+            if (TempNames.IsTemp(entry.Name) || (dir.IsRoot && IsReserved(entry.Path)))
             {
                 continue;
             }
@@ -51,6 +56,11 @@ public sealed partial class VirtualFileSystem
     /// <summary>Lists everything below <paramref name="dir"/>: natively where the backend can, else by walking directories.</summary>
     public async IAsyncEnumerable<Entry> ListRecursiveAsync(VfsPath dir, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        if (IsReserved(dir))
+        {
+            throw VfsException.DirNotFound(dir);
+        }
+
         if (Features.ListRecursive is { } native)
         {
             var overlay = _cache?.DirtyBelow(dir).ToDictionary(e => e.Path);
@@ -62,7 +72,7 @@ public sealed partial class VirtualFileSystem
                     break;
                 }
 
-                if (TempNames.IsTemp(entry.Name))
+                if (TempNames.IsTemp(entry.Name) || IsReserved(entry.Path))
                 {
                     continue;
                 }

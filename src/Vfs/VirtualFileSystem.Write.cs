@@ -1,3 +1,5 @@
+using VfsGateway.Vfs.Metadata;
+
 namespace VfsGateway.Vfs;
 
 public sealed partial class VirtualFileSystem
@@ -21,10 +23,29 @@ public sealed partial class VirtualFileSystem
             throw new VfsException(VfsErrorKind.Invalid, $"'{path.Name}' is reserved for in-flight uploads", path.Value);
         }
 
+        RejectReserved(path);
         if (_cache is null)
         {
             var stored = await PutToBackendAsync(path, content, options, cancellationToken).ConfigureAwait(false);
             _dirCache.Upsert(stored);
+            ObjectMetadata? metadata;
+            try
+            {
+                metadata = await ResolveMetadataAsync(options, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                // The writer's last checks failed after the bytes landed: the write did not happen.
+                await DeleteQuietlyAsync(path).ConfigureAwait(false);
+                _dirCache.Remove(path, Features.BucketBased);
+                throw;
+            }
+
+            if (metadata is not null)
+            {
+                await SetMetadataAsync(stored, metadata, cancellationToken).ConfigureAwait(false);
+            }
+
             return stored;
         }
 
@@ -48,6 +69,7 @@ public sealed partial class VirtualFileSystem
     /// <summary>Deletes a file; a write still waiting in the cache is cancelled (never uploaded).</summary>
     public async ValueTask DeleteAsync(VfsPath path, CancellationToken cancellationToken)
     {
+        RejectReserved(path);
         var wasDirty = _cache is not null && await _cache.DropAsync(path, cancellationToken).ConfigureAwait(false);
         try
         {
@@ -61,10 +83,13 @@ public sealed partial class VirtualFileSystem
         {
             _dirCache.Remove(path, Features.BucketBased);
         }
+
+        await DeleteMetadataAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
     public async ValueTask MkdirAsync(VfsPath dir, CancellationToken cancellationToken)
     {
+        RejectReserved(dir);
         await RetryAsync(async ct => { await _backend.MkdirAsync(dir, ct).ConfigureAwait(false); return true; }, "mkdir", dir, cancellationToken).ConfigureAwait(false);
         if (!dir.IsRoot)
         {
@@ -74,6 +99,7 @@ public sealed partial class VirtualFileSystem
 
     public async ValueTask RmdirAsync(VfsPath dir, CancellationToken cancellationToken)
     {
+        RejectReserved(dir);
         if (_cache is not null && _cache.HasDirtyBelow(dir))
         {
             throw VfsException.DirNotEmpty(dir);
@@ -89,9 +115,18 @@ public sealed partial class VirtualFileSystem
         }
     }
 
-    /// <summary>Copies a file: server-side where the backend can, else by streaming it through.</summary>
+    /// <summary>Copies a file and its metadata: server-side where the backend can, else by streaming it through.</summary>
     public async ValueTask<Entry> CopyAsync(VfsPath from, VfsPath to, CancellationToken cancellationToken)
     {
+        RejectReserved(from);
+        RejectReserved(to);
+        var source = await StatAsync(from, cancellationToken).ConfigureAwait(false);
+        if (source.IsDirectory)
+        {
+            throw VfsException.IsDirectory(from);
+        }
+
+        var metadata = await GetMetadataAsync(source, cancellationToken).ConfigureAwait(false);
         var sourceDirty = _cache?.DirtyEntry(from) is not null;
         if (Features.Copy is { } copy && !sourceDirty)
         {
@@ -103,28 +138,45 @@ public sealed partial class VirtualFileSystem
 
             var copied = await copy.CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
             _dirCache.Upsert(copied);
-            return copied;
-        }
+            if (metadata is not null && _sidecar is not null)
+            {
+                await SetMetadataAsync(copied, metadata, cancellationToken).ConfigureAwait(false);
+            }
+            else if (from != to)
+            {
+                // A record of what the target was before must not survive into the copy, even by
+                // a chance match of size and modification time.
+                await DeleteMetadataAsync(to, cancellationToken).ConfigureAwait(false);
+            }
 
-        var source = await StatAsync(from, cancellationToken).ConfigureAwait(false);
-        if (source.IsDirectory)
-        {
-            throw VfsException.IsDirectory(from);
+            return copied;
         }
 
         var stream = await OpenReadAsync(from, null, cancellationToken).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            return await PutAsync(to, stream, new PutOptions(source.Size, source.ModTime, source.ContentType), cancellationToken).ConfigureAwait(false);
+            var options = new PutOptions(source.Size, source.ModTime, source.ContentType)
+            {
+                ObjectMetadataProvider = _ => ValueTask.FromResult(metadata),
+            };
+            return await PutAsync(to, stream, options, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Moves a file: server-side where the backend can, else copy then delete.</summary>
     public async ValueTask<Entry> MoveAsync(VfsPath from, VfsPath to, CancellationToken cancellationToken)
     {
+        RejectReserved(from);
+        RejectReserved(to);
         var sourceDirty = _cache?.DirtyEntry(from) is not null;
         if (Features.Move is { } move && !sourceDirty)
         {
+            ObjectMetadata? metadata = null;
+            if (_sidecar is not null && await TryStatAsync(from, cancellationToken).ConfigureAwait(false) is { IsDirectory: false } source)
+            {
+                metadata = await GetMetadataAsync(source, cancellationToken).ConfigureAwait(false);
+            }
+
             if (_cache is not null)
             {
                 await _cache.DropAsync(to, cancellationToken).ConfigureAwait(false);
@@ -134,6 +186,20 @@ public sealed partial class VirtualFileSystem
             var moved = await move.MoveAsync(from, to, cancellationToken).ConfigureAwait(false);
             _dirCache.Remove(from, Features.BucketBased);
             _dirCache.Upsert(moved);
+            if (_sidecar is not null && from != to && !moved.IsDirectory)
+            {
+                if (metadata is not null)
+                {
+                    await SetMetadataAsync(moved, metadata, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await DeleteMetadataAsync(to, cancellationToken).ConfigureAwait(false);
+                }
+
+                await DeleteMetadataAsync(from, cancellationToken).ConfigureAwait(false);
+            }
+
             return moved;
         }
 
@@ -160,6 +226,19 @@ public sealed partial class VirtualFileSystem
         {
             await DeleteQuietlyAsync(temp).ConfigureAwait(false);
             throw;
+        }
+    }
+
+    private async ValueTask<Entry?> TryStatAsync(VfsPath path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await StatAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound or VfsErrorKind.NotDirectory)
+        {
+            // The move itself reports the missing source.
+            return null;
         }
     }
 

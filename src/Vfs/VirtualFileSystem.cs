@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VfsGateway.Vfs.Cache;
+using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Vfs;
 
@@ -23,6 +24,8 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly DirCache _dirCache;
     private readonly VfsCache? _cache;
+    private readonly SidecarMetadataStore? _sidecar;
+    private readonly IMetadataStorage _metadataStorage;
     private int _disposed;
 
     /// <summary>
@@ -37,6 +40,16 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
         Options.Validate();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _dirCache = new DirCache(Options.DirCacheTime, TimeProvider.System);
+        if (backend.Features.Metadata is { } native)
+        {
+            _metadataStorage = native;
+        }
+        else
+        {
+            _sidecar = new SidecarMetadataStore(backend, PutToBackendAsync, _logger);
+            _metadataStorage = _sidecar;
+        }
+
         if (Options.CacheMode != VfsCacheMode.Off)
         {
             _cache = new VfsCache(this, Options, _logger, TimeProvider.System);
@@ -97,6 +110,11 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
 
     public async ValueTask<Entry> StatAsync(VfsPath path, CancellationToken cancellationToken)
     {
+        if (IsReserved(path))
+        {
+            throw VfsException.NotFound(path);
+        }
+
         if (_cache is not null && !path.IsRoot)
         {
             if (_cache.DirtyEntry(path) is { } dirty)
@@ -115,6 +133,11 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
 
     public async ValueTask<Stream> OpenReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken)
     {
+        if (IsReserved(path))
+        {
+            throw VfsException.NotFound(path);
+        }
+
         if (_cache is not null && !path.IsRoot &&
             await _cache.TryOpenReadAsync(path, range, ct => StatBackendAsync(path, ct), cancellationToken).ConfigureAwait(false) is { } cached)
         {

@@ -60,6 +60,10 @@ internal sealed class ServeS3Command
 
     private readonly Option<bool> _noCleanup = new("--no-cleanup") { Description = "Keep directories that deletes leave empty (by default they are removed up to the bucket)" };
 
+    private readonly Option<bool> _prometheus = new("--prometheus") { Description = "Serve Prometheus metrics at /_gateway/metrics (a path no bucket can shadow)" };
+
+    private readonly Option<bool> _prometheusNoAuth = new("--prometheus-no-auth") { Description = "Serve /_gateway/metrics without authentication (by default HTTP Basic with an --auth-key id and secret)" };
+
     public ServeS3Command(CliEnvironment env)
     {
         _env = env;
@@ -93,7 +97,7 @@ internal sealed class ServeS3Command
         var command = new Command("s3", "Serve the S3 API (root directories of the remote are buckets)");
         command.Add(_remote);
         _http.AddListenerTo(command);
-        foreach (var option in new Option[] { _authKey, _noAuth, _forcePathStyle, _baseDomain, _etagHash, _multipartExpiry, _noCleanup })
+        foreach (var option in new Option[] { _authKey, _noAuth, _forcePathStyle, _baseDomain, _etagHash, _multipartExpiry, _noCleanup, _prometheus, _prometheusNoAuth })
         {
             command.Add(option);
         }
@@ -124,6 +128,8 @@ internal sealed class ServeS3Command
             EtagHash = string.Equals(parse.GetValue(_etagHash), "none", StringComparison.OrdinalIgnoreCase) ? S3EtagHash.None : S3EtagHash.Md5,
             MultipartExpiry = expiry,
             NoCleanup = parse.GetValue(_noCleanup),
+            Prometheus = parse.GetValue(_prometheus),
+            PrometheusNoAuth = parse.GetValue(_prometheusNoAuth),
             CacheDir = Path.Combine(vfsOptions.CacheDir, "s3-multipart"),
         };
 

@@ -165,7 +165,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         }
 
         using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        metrics.WriteTo(text);
+        metrics.WriteTo(text, _vfs.CacheStats);
         context.Response.ContentType = Http.Metrics.PrometheusTextWriter.ContentType;
         await WriteTextAsync(context, text.ToString()).ConfigureAwait(false);
     }

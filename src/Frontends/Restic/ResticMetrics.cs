@@ -1,4 +1,5 @@
 using VfsGateway.Frontends.Http.Metrics;
+using VfsGateway.Vfs.Cache;
 
 namespace VfsGateway.Frontends.Restic;
 
@@ -25,10 +26,11 @@ internal sealed class ResticMetrics
 
     public void Delete(string user, in ResticRoute route, long bytes) => Count(_deletes, _deleteBytes, user, route, bytes);
 
-    /// <summary>Writes every family in name order, as Prometheus' Go client does.</summary>
-    public void WriteTo(TextWriter output)
+    /// <summary>Writes every family in name order, as Prometheus' Go client does, the Vfs cache's first.</summary>
+    public void WriteTo(TextWriter output, VfsCacheStats cache)
     {
         var writer = new PrometheusTextWriter(output);
+        VfsCacheMetrics.WriteTo(writer, cache);
         _deleteBytes.WriteTo(writer);
         _deletes.WriteTo(writer);
         _readBytes.WriteTo(writer);

@@ -1,4 +1,5 @@
 using VfsGateway.Vfs;
+using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Frontends.S3;
 
@@ -28,37 +29,50 @@ internal sealed partial class S3Frontend
         await RequireBucketAsync(r).ConfigureAwait(false);
         await CheckWriteConditionsAsync(r).ConfigureAwait(false);
         Entry entry;
-        ObjectMetadata meta;
+        string etag;
         if (directive == "COPY")
         {
+            // The Vfs copies the source's metadata record with the bytes: same MD5, same headers.
             entry = await _vfs.CopyAsync(sourcePath, r.ObjectPath, ct).ConfigureAwait(false);
-
-            // The same bytes have the same MD5; without a known MD5 the copy gets its own derived tag.
-            var known = _metadata.Get(sourcePath, source);
-            var etag = known?.ETag ?? DefaultETag(entry);
-            meta = sourceMeta with { Size = entry.Size, ModTime = entry.ModTime, ETag = etag };
+            etag = (await DescribeAsync(entry, ct).ConfigureAwait(false)).ETag!;
         }
         else
         {
             // REPLACE rewrites the object through a put so the new content type and metadata are stored with it.
             var userMetadata = UserMetadataOf(r);
+            var contentType = r.Header("Content-Type");
+            var headers = StoredHeadersOf(r);
             var stream = await _vfs.OpenReadAsync(sourcePath, null, ct).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 var hashed = new PayloadStream(stream, source.Size, long.MaxValue, computeMd5: true, null, null, null, () => null);
                 await using (hashed.ConfigureAwait(false))
                 {
-                    entry = await _vfs.PutAsync(r.ObjectPath, hashed, new PutOptions(source.Size, ModTimeOf(userMetadata), r.Header("Content-Type"), userMetadata.Count > 0 ? userMetadata : null), ct).ConfigureAwait(false);
-                    await hashed.DrainAsync(ct).ConfigureAwait(false);
-                    meta = new ObjectMetadata(entry.Size, entry.ModTime, Quote(Convert.ToHexStringLower(hashed.Md5!)), r.Header("Content-Type"), StoredHeadersOf(r), userMetadata);
+                    var options = new PutOptions(source.Size, ModTimeOf(userMetadata), contentType, userMetadata.Count > 0 ? userMetadata : null)
+                    {
+                        ObjectMetadataProvider = async ct2 =>
+                        {
+                            await hashed.DrainAsync(ct2).ConfigureAwait(false);
+                            return new ObjectMetadata
+                            {
+                                ContentType = contentType,
+                                Headers = headers,
+                                UserMetadata = userMetadata,
+                                ETag = Quote(Convert.ToHexStringLower(hashed.Md5!)),
+                                Checksums = sourceMeta.Checksums,
+                            };
+                        },
+                    };
+                    entry = await _vfs.PutAsync(r.ObjectPath, hashed, options, ct).ConfigureAwait(false);
+                    etag = Quote(Convert.ToHexStringLower(hashed.Md5!));
                 }
             }
         }
 
-        _metadata.Set(r.ObjectPath, meta);
+        _etags.Set(entry, etag);
         var w = await S3Xml.StartAsync(r.Context.Response, "CopyObjectResult").ConfigureAwait(false);
         await w.ElementAsync("LastModified", entry.ModTime).ConfigureAwait(false);
-        await w.ElementAsync("ETag", meta.ETag).ConfigureAwait(false);
+        await w.ElementAsync("ETag", etag).ConfigureAwait(false);
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
@@ -118,8 +132,8 @@ internal sealed partial class S3Frontend
             throw new S3Exception(bucketEntry is { IsDirectory: true } ? S3Error.NoSuchKey : S3Error.NoSuchBucket);
         }
 
-        var meta = Describe(path, entry);
-        if (S3Conditions.CheckCopySource(r, meta.ETag, entry.ModTime) is { } failed)
+        var meta = await DescribeAsync(entry, r.Context.RequestAborted).ConfigureAwait(false);
+        if (S3Conditions.CheckCopySource(r, meta.ETag!, entry.ModTime) is { } failed)
         {
             throw new S3Exception(failed);
         }

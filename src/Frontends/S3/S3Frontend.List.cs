@@ -72,6 +72,13 @@ internal sealed partial class S3Frontend
             }
         }
 
+        // Before the response starts, so a failing metadata read is still an S3 error, not a torn document.
+        var etags = new string[objects.Count];
+        for (var i = 0; i < objects.Count; i++)
+        {
+            etags[i] = await ListingETagAsync(objects[i].Entry!, ct).ConfigureAwait(false);
+        }
+
         var url = encodingType == "url";
         string Enc(string value) => url ? SigV4.UriEncode(value, encodeSlash: false) : value;
 
@@ -120,9 +127,9 @@ internal sealed partial class S3Frontend
 
         await w.ElementAsync("IsTruncated", truncated).ConfigureAwait(false);
         var owner = !v2 || r.Query("fetch-owner") == "true";
-        foreach (var item in objects)
+        for (var i = 0; i < objects.Count; i++)
         {
-            await WriteContentsAsync(w, item, Enc(item.Key), owner).ConfigureAwait(false);
+            await WriteContentsAsync(w, objects[i], etags[i], Enc(objects[i].Key), owner).ConfigureAwait(false);
         }
 
         foreach (var common in prefixes)
@@ -135,14 +142,13 @@ internal sealed partial class S3Frontend
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
-    private async Task WriteContentsAsync(XmlWriter w, ListItem item, string key, bool owner)
+    private static async Task WriteContentsAsync(XmlWriter w, ListItem item, string etag, string key, bool owner)
     {
         var entry = item.Entry!;
-        var meta = Describe(entry.Path, entry);
         await w.WriteStartElementAsync(null, "Contents", null).ConfigureAwait(false);
         await w.ElementAsync("Key", key).ConfigureAwait(false);
         await w.ElementAsync("LastModified", entry.ModTime).ConfigureAwait(false);
-        await w.ElementAsync("ETag", meta.ETag).ConfigureAwait(false);
+        await w.ElementAsync("ETag", etag).ConfigureAwait(false);
         await w.ElementAsync("Size", entry.Size).ConfigureAwait(false);
         if (owner)
         {

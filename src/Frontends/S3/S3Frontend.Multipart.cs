@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using VfsGateway.Vfs;
+using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Frontends.S3;
 
@@ -128,11 +129,22 @@ internal sealed partial class S3Frontend
                 throw new S3Exception(S3Error.EntityTooLarge);
             }
 
+            var objectETag = Quote($"{MultipartETag(md5s)}-{requested.Count}");
             var content = new PartsStream(_multipart, upload.UploadId, [.. requested.Select(p => p.PartNumber)]);
             Entry entry;
             await using (content.ConfigureAwait(false))
             {
-                var options = new PutOptions(total, ModTimeOf(upload.UserMetadata), upload.ContentType, upload.UserMetadata.Count > 0 ? upload.UserMetadata : null);
+                var metadata = new ObjectMetadata
+                {
+                    ContentType = upload.ContentType,
+                    Headers = upload.Headers,
+                    UserMetadata = upload.UserMetadata,
+                    ETag = objectETag,
+                };
+                var options = new PutOptions(total, ModTimeOf(upload.UserMetadata), upload.ContentType, upload.UserMetadata.Count > 0 ? upload.UserMetadata : null)
+                {
+                    ObjectMetadataProvider = _ => ValueTask.FromResult<ObjectMetadata?>(metadata),
+                };
                 var put = _vfs.PutAsync(r.ObjectPath, content, options, ct).AsTask();
                 try
                 {
@@ -147,8 +159,7 @@ internal sealed partial class S3Frontend
                 }
             }
 
-            var objectETag = Quote($"{MultipartETag(md5s)}-{requested.Count}");
-            _metadata.Set(r.ObjectPath, new ObjectMetadata(entry.Size, entry.ModTime, objectETag, upload.ContentType, upload.Headers, upload.UserMetadata));
+            _etags.Set(entry, objectETag);
             _multipart.Delete(upload.UploadId);
 
             var w = await S3Xml.StartAsync(r.Context.Response, "CompleteMultipartUploadResult").ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using VfsGateway.Vfs;
+using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Frontends.S3;
 
@@ -24,17 +25,20 @@ internal sealed partial class S3Frontend
         ("response-content-encoding", "Content-Encoding"),
     ];
 
-    private readonly ObjectMetadataCache _metadata = new();
+    private static readonly Dictionary<string, string> NoChecksums = [];
+
+    private readonly ETagCache _etags = new();
 
     private async Task GetObjectAsync(S3Request r, bool headOnly)
     {
         var ct = r.Context.RequestAborted;
         var entry = r.IsDirectoryMarker ? await StatDirectoryMarkerAsync(r).ConfigureAwait(false) : await StatObjectAsync(r, r.ObjectPath).ConfigureAwait(false);
-        var meta = Describe(r.ObjectPath, entry);
+        var meta = await DescribeAsync(entry, ct).ConfigureAwait(false);
         var response = r.Context.Response;
-        response.Headers.ETag = meta.ETag;
+        var etag = meta.ETag!;
+        response.Headers.ETag = etag;
         response.Headers.LastModified = S3Xml.HttpDate(entry.ModTime);
-        if (S3Conditions.CheckRead(r, meta.ETag, entry.ModTime) is { } failed)
+        if (S3Conditions.CheckRead(r, etag, entry.ModTime) is { } failed)
         {
             if (failed == S3Error.NotModified)
             {
@@ -63,6 +67,16 @@ internal sealed partial class S3Frontend
         foreach (var (name, value) in meta.UserMetadata)
         {
             response.Headers["x-amz-meta-" + name] = value;
+        }
+
+        // A whole-object checksum describes the whole object only: AWS leaves it out of ranged reads
+        // (and SDKs that asked for it validate the body against it).
+        if (range is null && string.Equals(r.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var (name, value) in meta.Checksums)
+            {
+                response.Headers[name] = value;
+            }
         }
 
         foreach (var (parameter, header) in ResponseOverrides)
@@ -106,16 +120,34 @@ internal sealed partial class S3Frontend
         await CheckWriteConditionsAsync(r).ConfigureAwait(false);
         var body = OpenBody(r, MaxObjectSize, computeMd5: _options.EtagHash == S3EtagHash.Md5);
         var userMetadata = UserMetadataOf(r);
+        var contentType = r.Header("Content-Type");
+        var headers = StoredHeadersOf(r);
+        ObjectMetadata? stored = null;
         var options = new PutOptions(
             body.ExpectedLength,
             ModTimeOf(userMetadata),
-            r.Header("Content-Type"),
-            userMetadata.Count > 0 ? userMetadata : null);
+            contentType,
+            userMetadata.Count > 0 ? userMetadata : null)
+        {
+            // Runs once the Vfs has read the body: a consumer that stopped at the declared length
+            // has not seen the trailers yet, so the last checks run here, before the write counts.
+            ObjectMetadataProvider = async ct2 =>
+            {
+                await body.DrainAsync(ct2).ConfigureAwait(false);
+                stored = new ObjectMetadata
+                {
+                    ContentType = contentType,
+                    Headers = headers,
+                    UserMetadata = userMetadata,
+                    ETag = body.Md5 is { } md5 ? Quote(Convert.ToHexStringLower(md5)) : null,
+                    Checksums = body.VerifiedChecksum is { } c ? new Dictionary<string, string> { [c.Key] = c.Value } : NoChecksums,
+                };
+                return stored;
+            },
+        };
         var entry = await _vfs.PutAsync(r.ObjectPath, body, options, ct).ConfigureAwait(false);
-        await EnsureCompletedAsync(r.ObjectPath, body, ct).ConfigureAwait(false);
-
-        var etag = body.Md5 is { } md5 ? Quote(Convert.ToHexStringLower(md5)) : DerivedETag(entry);
-        _metadata.Set(r.ObjectPath, new ObjectMetadata(entry.Size, entry.ModTime, etag, options.ContentType, StoredHeadersOf(r), userMetadata));
+        var etag = stored?.ETag ?? DerivedETag(entry);
+        _etags.Set(entry, etag);
         r.Context.Response.Headers.ETag = etag;
         if (body.VerifiedChecksum is { } checksum)
         {
@@ -143,8 +175,6 @@ internal sealed partial class S3Frontend
             {
                 await _vfs.DeleteAsync(path, ct).ConfigureAwait(false);
             }
-
-            _metadata.Remove(path);
         }
         catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound or VfsErrorKind.IsDirectory or VfsErrorKind.NotDirectory or VfsErrorKind.DirNotEmpty)
         {
@@ -243,29 +273,11 @@ internal sealed partial class S3Frontend
                 throw new S3Exception(S3Error.NoSuchKey);
             }
 
-            if (!S3Conditions.ETagMatches(ifMatch, Describe(r.ObjectPath, current!).ETag))
+            var meta = await DescribeAsync(current!, r.Context.RequestAborted).ConfigureAwait(false);
+            if (!S3Conditions.ETagMatches(ifMatch, meta.ETag!))
             {
                 throw new S3Exception(S3Error.PreconditionFailed);
             }
-        }
-    }
-
-    /// <summary>A consumer that stopped early has stored a body whose checks have not all run: finish them, and undo on failure.</summary>
-    private async Task EnsureCompletedAsync(VfsPath path, PayloadStream body, CancellationToken ct)
-    {
-        if (body.Completed)
-        {
-            return;
-        }
-
-        try
-        {
-            await body.DrainAsync(ct).ConfigureAwait(false);
-        }
-        catch (S3Exception)
-        {
-            await _vfs.DeleteAsync(path, CancellationToken.None).ConfigureAwait(false);
-            throw;
         }
     }
 
@@ -291,14 +303,26 @@ internal sealed partial class S3Frontend
         return entry;
     }
 
-    private ObjectMetadata Describe(VfsPath path, Entry entry) =>
-        _metadata.Get(path, entry) ?? new ObjectMetadata(
-            entry.Size,
-            entry.ModTime,
-            DefaultETag(entry),
-            entry.ContentType,
-            new Dictionary<string, string>(),
-            new Dictionary<string, string>());
+    /// <summary>
+    /// What S3 returns about this version of an object: the metadata the Vfs keeps for it (which
+    /// survives restarts and is shared by every instance), with the ETag always filled in.
+    /// </summary>
+    private async ValueTask<ObjectMetadata> DescribeAsync(Entry entry, CancellationToken ct)
+    {
+        var kept = await _vfs.GetMetadataAsync(entry, ct).ConfigureAwait(false);
+        var meta = kept ?? new ObjectMetadata { ContentType = entry.ContentType };
+        if (meta.ETag is null)
+        {
+            meta = meta with { ETag = DefaultETag(entry) };
+        }
+
+        _etags.Set(entry, meta.ETag!);
+        return meta;
+    }
+
+    /// <summary>The ETag for a listing: from the read-through cache when it still describes this version, else from the store.</summary>
+    private async ValueTask<string> ListingETagAsync(Entry entry, CancellationToken ct) =>
+        _etags.Get(entry) ?? (await DescribeAsync(entry, ct).ConfigureAwait(false)).ETag!;
 
     private static string DefaultETag(Entry entry) => entry.Size == 0 ? Quote(EmptyMd5) : DerivedETag(entry);
 

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using VfsGateway.Frontends.Http;
+using VfsGateway.Frontends.Http.Hosting;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3;
@@ -19,6 +20,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
     private readonly TimeProvider _time;
     private readonly SigV4Authenticator _auth;
     private readonly MultipartStore _multipart;
+    private readonly S3Metrics? _metrics;
 
     public S3Frontend(VirtualFileSystem vfs, S3Options options, ILoggerFactory loggerFactory)
         : this(vfs, options, loggerFactory, TimeProvider.System)
@@ -32,6 +34,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
         _time = time;
         _logger = loggerFactory.CreateLogger<S3Frontend>();
         _auth = new SigV4Authenticator(options, time);
+        _metrics = options.Prometheus ? new S3Metrics() : null;
         _multipart = new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time);
     }
 
@@ -66,25 +69,54 @@ internal sealed partial class S3Frontend : IHttpFrontend
 
     public async Task HandleAsync(HttpContext context)
     {
+        if (_metrics is not null && IsMetricsRequest(context))
+        {
+            await ServeMetricsAsync(context, _metrics).ConfigureAwait(false);
+            return;
+        }
+
+        CountingRequestStream? received = null;
+        CountingResponseBodyFeature? sent = null;
+        if (_metrics is not null)
+        {
+            received = new CountingRequestStream(context.Request.Body);
+            context.Request.Body = received;
+            sent = new CountingResponseBodyFeature(context.Features.Get<IHttpResponseBodyFeature>()!);
+            context.Features.Set<IHttpResponseBodyFeature>(sent);
+        }
+
+        var operation = "Unknown";
+        var errorCode = await HandleCoreAsync(context, op => operation = op).ConfigureAwait(false);
+        _metrics?.Record(operation, errorCode, received!.BytesRead, sent!.BytesWritten);
+    }
+
+    /// <summary>Answers one S3 request; returns the S3 error code it was answered with, or null on success.</summary>
+    private async Task<string?> HandleCoreAsync(HttpContext context, Action<string> routed)
+    {
         var requestId = NewRequestId();
         context.Response.Headers["x-amz-request-id"] = requestId;
         context.Response.Headers["x-amz-id-2"] = requestId;
         var resource = context.Request.Path.Value ?? "/";
+        S3Error error;
         try
         {
             var request = S3Request.Parse(context, _options, requestId);
             resource = request.Resource;
+            var (operation, handler) = Route(request);
+            routed(operation);
             request.Auth = _auth.Authenticate(request);
-            await DispatchAsync(request).ConfigureAwait(false);
+            await handler().ConfigureAwait(false);
+            return null;
         }
         catch (S3Exception e)
         {
             LogS3Error(_logger, context.Request.Method, resource, e.Error.Code, e.Message);
             await WriteErrorAsync(context, e.Error, e.Message, resource, requestId, e.Details).ConfigureAwait(false);
+            error = e.Error;
         }
         catch (VfsException e)
         {
-            var error = S3Errors.FromKind(e.Kind);
+            error = S3Errors.FromKind(e.Kind);
             if (error.Status >= 500)
             {
                 LogVfsFailure(_logger, context.Request.Method, resource, e.Kind, e.Message);
@@ -94,18 +126,22 @@ internal sealed partial class S3Frontend : IHttpFrontend
         }
         catch (BadHttpRequestException e)
         {
-            var error = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? S3Error.EntityTooLarge : S3Error.IncompleteBody;
+            error = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? S3Error.EntityTooLarge : S3Error.IncompleteBody;
             await WriteErrorAsync(context, error, e.Message, resource, requestId, []).ConfigureAwait(false);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
             // The client went away; there is nobody to answer.
+            return "ClientDisconnected";
         }
         catch (Exception e)
         {
             LogUnexpected(_logger, context.Request.Method, resource, e);
-            await WriteErrorAsync(context, S3Error.InternalError, S3Error.InternalError.Message, resource, requestId, []).ConfigureAwait(false);
+            error = S3Error.InternalError;
+            await WriteErrorAsync(context, error, error.Message, resource, requestId, []).ConfigureAwait(false);
         }
+
+        return error.Code;
     }
 
     private static async Task WriteErrorAsync(HttpContext context, S3Error error, string message, string resource, string requestId, IReadOnlyList<KeyValuePair<string, string>> details)

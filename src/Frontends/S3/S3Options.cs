@@ -26,4 +26,13 @@ public sealed record S3Options
 
     /// <summary>Keep directories that a delete leaves empty (by default they are removed up to the bucket, since an S3 prefix exists only while objects live under it).</summary>
     public bool NoCleanup { get; init; }
+
+    /// <summary>
+    /// Serve Prometheus metrics at <c>/_gateway/metrics</c> (path-style host only): a path no bucket
+    /// can shadow, since bucket names cannot contain '_'.
+    /// </summary>
+    public bool Prometheus { get; init; }
+
+    /// <summary>The metrics path needs no credentials (by default: HTTP Basic with an --auth-key pair, unless the server runs with --no-auth).</summary>
+    public bool PrometheusNoAuth { get; init; }
 }

@@ -147,7 +147,7 @@ internal sealed class S3Request
         return bucketPath.Combine(relative);
     }
 
-    private static string? VirtualHostBucket(string host, S3Options options)
+    internal static string? VirtualHostBucket(string host, S3Options options)
     {
         if (options.ForcePathStyle || string.IsNullOrEmpty(options.BaseDomain))
         {

@@ -1,3 +1,5 @@
+using VfsGateway.Vfs.Metadata;
+
 namespace VfsGateway.Vfs.Cache;
 
 /// <summary>
@@ -19,6 +21,9 @@ internal sealed record CacheRecord
     public string? ContentType { get; init; }
 
     public Dictionary<string, string>? Metadata { get; init; }
+
+    /// <summary>Dirty items: the object metadata to store once the upload lands (docs/vfs.md "Object metadata").</summary>
+    public MetadataRecord? Object { get; init; }
 
     /// <summary>"dirty": not yet in the backend, must be uploaded; "clean": a copy of the backend's object.</summary>
     public required string State { get; init; }

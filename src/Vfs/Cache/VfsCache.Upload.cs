@@ -151,7 +151,15 @@ internal sealed partial class VfsCache
             await using (content.ConfigureAwait(false))
             {
                 var options = new PutOptions(record.Size, record.ModTime, record.ContentType, record.Metadata);
-                uploaded = await _vfs.PutToBackendAsync(item.Path, content, options, cancel.Token).ConfigureAwait(false);
+                var stored = await _vfs.PutToBackendAsync(item.Path, content, options, cancel.Token).ConfigureAwait(false);
+                if (MetadataOf(record) is { } metadata)
+                {
+                    // Before the item turns clean: a failure here retries the whole upload, so the
+                    // metadata is never silently lost.
+                    await _vfs.SetMetadataAsync(stored, metadata, cancel.Token).ConfigureAwait(false);
+                }
+
+                uploaded = stored;
             }
         }
         catch (Exception e)

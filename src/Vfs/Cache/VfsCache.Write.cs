@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.Win32.SafeHandles;
+using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Vfs.Cache;
 
@@ -19,6 +20,7 @@ internal sealed partial class VfsCache
         var dataPath = _store.DataPath(key, generation);
         long size;
         string sha256;
+        ObjectMetadata? metadata;
         try
         {
             using var handle = CreateDataFile(key, generation);
@@ -26,6 +28,9 @@ internal sealed partial class VfsCache
             size = await CopyToFileAsync(content, handle, options.Length, hash, cancellationToken).ConfigureAwait(false);
             RandomAccess.FlushToDisk(handle);
             sha256 = Convert.ToHexStringLower(hash.GetCurrentHash());
+
+            // Travels with the cached write and is stored when the upload lands.
+            metadata = await VirtualFileSystem.ResolveMetadataAsync(options, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -41,6 +46,7 @@ internal sealed partial class VfsCache
             ModTime = options.ModTime ?? now,
             ContentType = options.ContentType,
             Metadata = options.Metadata is null ? null : new Dictionary<string, string>(options.Metadata, StringComparer.Ordinal),
+            Object = metadata is null ? null : MetadataRecord.From(metadata),
             State = CacheRecord.DirtyState,
             Generation = generation,
             Sha256 = sha256,

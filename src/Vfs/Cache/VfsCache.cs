@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Vfs.Cache;
 
@@ -21,6 +22,7 @@ internal sealed partial class VfsCache : IAsyncDisposable
     // Dirty paths and, per directory, how many dirty files lie at or below each child name: what
     // listings merge in before the backend has the files.
     private readonly Dictionary<VfsPath, Entry> _dirtyEntries = [];
+    private readonly Dictionary<VfsPath, ObjectMetadata?> _dirtyMetadata = [];
     private readonly Dictionary<VfsPath, Dictionary<string, int>> _dirtyChildren = [];
     private TaskCompletionSource _idle = CompletedIdle();
     private long _generation;
@@ -69,6 +71,18 @@ internal sealed partial class VfsCache : IAsyncDisposable
         lock (_indexLock)
         {
             return _dirtyEntries.GetValueOrDefault(path);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is dirty and, if so, the metadata its pending write carries
+    /// (null: none; the backend's record describes an older version).
+    /// </summary>
+    public bool DirtyMetadata(VfsPath path, out ObjectMetadata? metadata)
+    {
+        lock (_indexLock)
+        {
+            return _dirtyMetadata.TryGetValue(path, out metadata);
         }
     }
 
@@ -209,6 +223,18 @@ internal sealed partial class VfsCache : IAsyncDisposable
         item.Data = null;
     }
 
+    /// <summary>What a dirty record asks the Vfs to keep once uploaded (records written before metadata existed carry only type and user metadata).</summary>
+    internal static ObjectMetadata? MetadataOf(CacheRecord record)
+    {
+        if (record.Object is { } stored)
+        {
+            return stored.ToMetadata();
+        }
+
+        var legacy = new ObjectMetadata { ContentType = record.ContentType, UserMetadata = record.Metadata ?? [] };
+        return legacy.IsEmpty ? null : legacy;
+    }
+
     /// <summary>Updates the dirty index to <paramref name="record"/> (null or clean: not dirty). Caller holds the item's lock.</summary>
     private void SetDirty(CacheItem item, CacheRecord? record)
     {
@@ -224,6 +250,7 @@ internal sealed partial class VfsCache : IAsyncDisposable
             if (after >= 0)
             {
                 _dirtyEntries[item.Path] = Entry.File(item.Path, record!.Size, record.ModTime, null, record.ContentType);
+                _dirtyMetadata[item.Path] = MetadataOf(record);
             }
 
             if (before < 0)
@@ -244,6 +271,7 @@ internal sealed partial class VfsCache : IAsyncDisposable
             {
                 Stats.AddDirty(-1, -before);
                 _dirtyEntries.Remove(item.Path);
+                _dirtyMetadata.Remove(item.Path);
                 for (var p = item.Path; !p.IsRoot; p = p.Parent)
                 {
                     var names = _dirtyChildren[p.Parent];

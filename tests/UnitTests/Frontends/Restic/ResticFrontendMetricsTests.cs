@@ -41,6 +41,8 @@ public sealed class ResticFrontendMetricsTests : IDisposable
         Assert.Contains("rest_server_blob_delete_bytes_total{user=\"\",repo=\"team/repo\",type=\"data\"} 100", lines);
         Assert.Contains("# TYPE rest_server_blob_write_total counter", lines);
         Assert.DoesNotContain(lines, l => l.Contains("type=\"config\"", StringComparison.Ordinal));
+        Assert.Contains("gateway_vfs_cache_dirty_items 0", lines);
+        Assert.Contains("# TYPE gateway_vfs_cache_uploads_in_progress gauge", lines);
     }
 
     [Fact]

@@ -42,13 +42,13 @@ internal sealed class S3TestHost : IAsyncDisposable
     /// <summary>Every request the server saw (method, target, lower-case headers), to assert what a client really sent.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)> Requests { get; private init; } = new();
 
-    public static async Task<S3TestHost> StartAsync(S3Options? options = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, Func<IBackend, IBackend>? wrap = null, TimeSpan? completeKeepAlive = null)
+    public static async Task<S3TestHost> StartAsync(S3Options? options = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, Func<IBackend, IBackend>? wrap = null, TimeSpan? completeKeepAlive = null, VfsOptions? vfsOptions = null)
     {
         var cacheDir = Path.Combine(Path.GetTempPath(), "s3test-" + Guid.NewGuid().ToString("N"));
         options ??= new S3Options { AuthKeys = [new S3AccessKey(AccessKey, SecretKey)] };
         options = options with { CacheDir = options.CacheDir ?? cacheDir };
         IBackend backend = new MemoryBackend(new MemoryOptions(VfsPath.Root));
-        var vfs = new VirtualFileSystem(wrap is null ? backend : wrap(backend));
+        var vfs = new VirtualFileSystem(wrap is null ? backend : wrap(backend), vfsOptions);
         var frontend = new S3Frontend(vfs, options, loggerFactory ?? NullLoggerFactory.Instance, time ?? TimeProvider.System) { CompleteKeepAliveInterval = completeKeepAlive ?? TimeSpan.FromSeconds(10) };
         await frontend.StartAsync(CancellationToken.None);
         var builder = WebApplication.CreateBuilder();
