@@ -20,10 +20,11 @@ log() { printf '[test.sh] %s\n' "$*" >&2; }
 
 # ---------------------------------------------------------------- tools
 # command -> Debian package; the integration tests fail (never skip) when one is missing.
-declare -A PACKAGE_OF=([restic]=restic [rclone]=rclone [htpasswd]=apache2-utils [openssl]=openssl [curl]=curl)
+declare -A PACKAGE_OF=([restic]=restic [rclone]=rclone [htpasswd]=apache2-utils [openssl]=openssl [curl]=curl
+                       [ssh]=openssh-client [sshd]=openssh-server [/usr/lib/openssh/sftp-server]=openssh-sftp-server)
 missing=()
 for tool in "${!PACKAGE_OF[@]}"; do
-  command -v "$tool" >/dev/null 2>&1 || missing+=("${PACKAGE_OF[$tool]}")
+  command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || missing+=("${PACKAGE_OF[$tool]}")
 done
 if ((${#missing[@]})); then
   log "installing missing tools: ${missing[*]}"
@@ -34,7 +35,7 @@ if ((${#missing[@]})); then
   fi
   export DEBIAN_FRONTEND=noninteractive
   "${SUDO[@]}" apt-get update </dev/null
-  "${SUDO[@]}" apt-get install -y --no-install-recommends restic rclone apache2-utils openssl curl </dev/null
+  "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 fi
 command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet, see global.json) is not on PATH"; exit 2; }
 

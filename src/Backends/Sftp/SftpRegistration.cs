@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 using VfsGateway.Vfs;
 using VfsGateway.Vfs.Registry;
 
@@ -9,9 +8,6 @@ namespace VfsGateway.Backends.Sftp;
 public static class SftpRegistration
 {
     public const string Name = "sftp";
-
-    /// <summary>Where ssh's stderr and connection events are logged; the CLI sets it to the host's logger factory.</summary>
-    public static ILoggerFactory LoggerFactory { get; set; } = NullLoggerFactory.Instance;
 
     public static IReadOnlyList<BackendOption> Options { get; } =
     [
@@ -30,7 +26,7 @@ public static class SftpRegistration
 
     public static BackendRegistration Registration { get; } = Create(null);
 
-    /// <summary>A registration that logs through <paramref name="loggerFactory"/> (null: <see cref="LoggerFactory"/> at creation time).</summary>
+    /// <summary>A registration that logs through <paramref name="loggerFactory"/> (null: the config's <see cref="BackendConfig.LoggerFactory"/>).</summary>
     public static BackendRegistration Create(ILoggerFactory? loggerFactory) => new(
         Name,
         "Files on an SSH server over SFTP, through the OpenSSH client (keys, password via askpass, known_hosts checked).",
@@ -38,7 +34,7 @@ public static class SftpRegistration
         async (config, cancellationToken) =>
         {
             var options = SftpOptions.FromConfig(config);
-            var logger = (loggerFactory ?? LoggerFactory).CreateLogger("VfsGateway.Backends.Sftp");
+            var logger = (loggerFactory ?? config.LoggerFactory).CreateLogger("VfsGateway.Backends.Sftp");
             IBackend backend = await SftpBackend.CreateAsync(options, logger, cancellationToken).ConfigureAwait(false);
             return backend;
         });

@@ -31,7 +31,7 @@ internal sealed class LsCommand(CliEnvironment env)
     private async Task<int> RunAsync(ParseResult parse, CancellationToken cancellationToken)
     {
         var remote = _remotes.Resolve(parse, parse.GetValue(_remote)!);
-        var backend = await RemoteSupport.OpenAsync(remote, cancellationToken).ConfigureAwait(false);
+        var backend = await RemoteSupport.OpenAsync(remote, null, cancellationToken).ConfigureAwait(false);
         var vfs = new VirtualFileSystem(backend, VfsOptions.Default, NullLogger<VirtualFileSystem>.Instance);
         await using (vfs.ConfigureAwait(false))
         {

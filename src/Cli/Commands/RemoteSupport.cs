@@ -2,6 +2,7 @@ using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using VfsGateway.Cli.Remotes;
 using VfsGateway.Vfs;
+using VfsGateway.Vfs.Registry;
 
 namespace VfsGateway.Cli.Commands;
 
@@ -53,11 +54,12 @@ internal sealed class RemoteSupport
         }
     }
 
-    public static async Task<IBackend> OpenAsync(ResolvedRemote remote, CancellationToken cancellationToken)
+    public static async Task<IBackend> OpenAsync(ResolvedRemote remote, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         try
         {
-            return await remote.Config.Registration.Factory(remote.Config, cancellationToken).ConfigureAwait(false);
+            var config = loggerFactory is null ? remote.Config : new BackendConfig(remote.Config) { LoggerFactory = loggerFactory };
+            return await config.Registration.Factory(config, cancellationToken).ConfigureAwait(false);
         }
         catch (VfsException e)
         {

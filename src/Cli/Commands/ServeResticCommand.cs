@@ -110,7 +110,7 @@ internal sealed class ServeResticCommand
 
         using var loggerFactory = GatewayLogging.CreateLoggerFactory(http.Debug, quiet: stdio);
         var vfsOptions = _vfs.Options(parse, remote.Display);
-        var backend = await RemoteSupport.OpenAsync(remote, cancellationToken).ConfigureAwait(false);
+        var backend = await RemoteSupport.OpenAsync(remote, loggerFactory, cancellationToken).ConfigureAwait(false);
         var vfs = await RemoteSupport.OpenVfsAsync(backend, vfsOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
         await using (vfs.ConfigureAwait(false))
         {

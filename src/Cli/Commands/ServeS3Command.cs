@@ -134,7 +134,7 @@ internal sealed class ServeS3Command
         };
 
         using var loggerFactory = GatewayLogging.CreateLoggerFactory(http.Debug, quiet: false);
-        var backend = await RemoteSupport.OpenAsync(remote, cancellationToken).ConfigureAwait(false);
+        var backend = await RemoteSupport.OpenAsync(remote, loggerFactory, cancellationToken).ConfigureAwait(false);
         var vfs = await RemoteSupport.OpenVfsAsync(backend, vfsOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
         await using (vfs.ConfigureAwait(false))
         {

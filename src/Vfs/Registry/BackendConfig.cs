@@ -1,4 +1,6 @@
 using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace VfsGateway.Vfs.Registry;
 
@@ -25,7 +27,19 @@ public sealed class BackendConfig
         }
     }
 
+    /// <summary>A copy of <paramref name="other"/> (for `with`-style changes of the init-only properties).</summary>
+    public BackendConfig(BackendConfig other)
+    {
+        Registration = other.Registration;
+        Root = other.Root;
+        _values = other._values;
+        LoggerFactory = other.LoggerFactory;
+    }
+
     public BackendRegistration Registration { get; }
+
+    /// <summary>Where the backend logs (protocol stderr, reconnects); the CLI passes the host's factory.</summary>
+    public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
     /// <summary>The path part of the remote (e.g. "/srv/restic" of "local:/srv/restic"), as given.</summary>
     public string Root { get; }
