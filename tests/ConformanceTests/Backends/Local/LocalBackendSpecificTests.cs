@@ -176,7 +176,7 @@ public sealed class LocalBackendSpecificTests : IAsyncLifetime
         }
 
         // /dev/full answers every write with ENOSPC: the real errno through the real write path.
-        using var file = new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        using var file = File.OpenHandle("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
         var stream = new LocalWriteStream(file, VfsPath.Parse("obj"));
 
         var e = await Assert.ThrowsAsync<VfsException>(async () => await stream.WriteAsync(new byte[4096]));
