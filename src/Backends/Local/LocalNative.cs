@@ -13,6 +13,7 @@ internal static partial class LocalNative
     private const int ReadOnly = 0;
     private const int CloseOnExecLinux = 0x80000;
     private const int InvalidArgument = 22;
+    private const uint SyncFileRangeWrite = 2;
 
     /// <summary>Syncs <paramref name="directory"/>; a no-op on Windows. Throws <see cref="IOException"/> with the errno in HResult.</summary>
     public static void FsyncDirectory(string directory)
@@ -74,8 +75,6 @@ internal static partial class LocalNative
             }
         }
     }
-
-    private const uint SyncFileRangeWrite = 2;
 
     private static int NotSupported => OperatingSystem.IsLinux() ? 95 : 45;
 
