@@ -1,4 +1,5 @@
 using System.IO.Enumeration;
+using Microsoft.Win32.SafeHandles;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Backends.Local;
@@ -54,34 +55,21 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
         cancellationToken.ThrowIfCancellationRequested();
         var full = FullPath(path);
         RequireFile(path, full);
-        FileStream file;
+        SafeFileHandle file;
         try
         {
-            // No FileStream buffer: callers read in large blocks, so a buffer would only add a copy.
-            file = new FileStream(full, new FileStreamOptions
-            {
-                Mode = FileMode.Open,
-                Access = FileAccess.Read,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                BufferSize = 0,
-                Options = FileOptions.Asynchronous | FileOptions.SequentialScan,
-            });
+            file = File.OpenHandle(full, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
         }
         catch (Exception e) when (LocalErrors.TryMap(e, path, isDirectoryOperation: false, out var mapped))
         {
             throw mapped;
         }
 
-        if (range is not { } r)
-        {
-            return ValueTask.FromResult<Stream>(file);
-        }
-
         try
         {
-            var (offset, count) = r.Resolve(file.Length);
-            file.Position = offset;
-            return ValueTask.FromResult<Stream>(new LocalRangeStream(file, count));
+            var size = RandomAccess.GetLength(file);
+            var (offset, count) = range is { } r ? r.Resolve(size) : (0, size);
+            return ValueTask.FromResult<Stream>(new LocalReadStream(file, offset, count));
         }
         catch
         {
@@ -113,31 +101,24 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
         }
 
         CreateDirectories(path.Parent);
-        var file = Io(path, () => new FileStream(full, new FileStreamOptions
-        {
-            Mode = FileMode.Create,
-            Access = FileAccess.Write,
-            Share = FileShare.Read | FileShare.Delete,
-            BufferSize = 0,
-            Options = FileOptions.Asynchronous,
-        }));
+        var file = Io(path, () => File.OpenHandle(full, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete));
         try
         {
             long written;
             DateTime modTime;
-            await using (file.ConfigureAwait(false))
+            using (file)
             {
                 written = await StreamCopier.CopyAsync(content, new LocalWriteStream(file, path), options.Length, null, cancellationToken).ConfigureAwait(false);
                 Io(path, () =>
                 {
                     if (options.ModTime is { } m)
                     {
-                        File.SetLastWriteTimeUtc(file.SafeFileHandle, m.UtcDateTime);
+                        File.SetLastWriteTimeUtc(file, m.UtcDateTime);
                     }
 
-                    file.Flush(flushToDisk: true);
+                    RandomAccess.FlushToDisk(file);
                 });
-                modTime = Io(path, () => File.GetLastWriteTimeUtc(file.SafeFileHandle));
+                modTime = Io(path, () => File.GetLastWriteTimeUtc(file));
             }
 
             // A temporary upload is renamed next, and the rename syncs the directory; syncing it

@@ -159,6 +159,7 @@ public static partial class GatewayHost
         }
 
         builder.WebHost.UseKestrelCore();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
@@ -200,6 +201,10 @@ public static partial class GatewayHost
         // restic packs and S3 objects are large; quotas are the frontend's business.
         limits.MaxRequestBodySize = null;
         limits.RequestHeadersTimeout = TimeSpan.FromSeconds(30);
+
+        // Object downloads read the next block while the socket still sends the previous ones; with
+        // Kestrel's default of 64 KiB (one block) every flush waited for the send to finish.
+        limits.MaxResponseBufferSize = 1024 * 1024;
         if (stdio)
         {
             // The single pipe connection lives as long as the restic process, which may sit idle for

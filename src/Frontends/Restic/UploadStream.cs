@@ -66,10 +66,21 @@ internal sealed class UploadStream : Stream
             return 0;
         }
 
-        int read;
+        // Fill the whole buffer: Kestrel hands out whatever arrived so far (often a few KiB), and
+        // every block read here costs the backend a write call.
+        var read = 0;
         try
         {
-            read = await _body.ReadAsync(buffer[..allowed], cancellationToken).ConfigureAwait(false);
+            while (read < allowed)
+            {
+                var n = await _body.ReadAsync(buffer[read..allowed], cancellationToken).ConfigureAwait(false);
+                if (n == 0)
+                {
+                    break;
+                }
+
+                read += n;
+            }
         }
         catch (IOException e)
         {

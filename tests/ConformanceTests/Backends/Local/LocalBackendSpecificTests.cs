@@ -168,6 +168,41 @@ public sealed class LocalBackendSpecificTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Put_SeveralWritebackChunksInSmallReads_StoresExactContent()
+    {
+        var backend = await CreateAsync(Path.Combine(_base, "root"));
+        var content = new byte[(2 * LocalWriteStream.WritebackChunk) + 12345];
+        new Random(7).NextBytes(content);
+
+        await backend.PutAsync(VfsPath.Parse("obj"), new TrickleStream(content, 3000), new PutOptions(content.Length), default);
+
+        Assert.Equal(content, await File.ReadAllBytesAsync(Path.Combine(_base, "root", "obj")));
+    }
+
+    [Fact]
+    public async Task OpenRead_Range_IsASeekableWindow()
+    {
+        var backend = await CreateAsync(Path.Combine(_base, "root"));
+        var content = Enumerable.Range(0, 1000).Select(i => (byte)i).ToArray();
+        await backend.PutAsync(VfsPath.Parse("obj"), new MemoryStream(content), new PutOptions(content.Length), default);
+
+        await using var stream = await backend.OpenReadAsync(VfsPath.Parse("obj"), new ByteRange(100, 200), default);
+        var buffer = new byte[300];
+        var first = await stream.ReadAsync(buffer.AsMemory(0, 50));
+        stream.Seek(150, SeekOrigin.Begin);
+        var rest = await stream.ReadAsync(buffer.AsMemory(50));
+        var end = await stream.ReadAsync(buffer);
+
+        Assert.Equal(200, stream.Length);
+        Assert.Equal(50, first);
+        Assert.Equal(content[100..150], buffer[..50]);
+        Assert.Equal(50, rest);
+        Assert.Equal(content[250..300], buffer[50..100]);
+        Assert.Equal(0, end);
+        Assert.Equal(200, stream.Position);
+    }
+
+    [Fact]
     public async Task Write_OnFullDevice_IsInsufficientStorage()
     {
         if (!OperatingSystem.IsLinux() || !File.Exists("/dev/full"))
@@ -176,7 +211,7 @@ public sealed class LocalBackendSpecificTests : IAsyncLifetime
         }
 
         // /dev/full answers every write with ENOSPC: the real errno through the real write path.
-        using var file = new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 0);
+        using var file = File.OpenHandle("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite);
         var stream = new LocalWriteStream(file, VfsPath.Parse("obj"));
 
         var e = await Assert.ThrowsAsync<VfsException>(async () => await stream.WriteAsync(new byte[4096]));
@@ -213,5 +248,16 @@ public sealed class LocalBackendSpecificTests : IAsyncLifetime
         var backend = await LocalRegistration.Registration.Factory(Config(root), default);
         _backends.Add(backend);
         return backend;
+    }
+
+    /// <summary>Hands out at most <c>chunk</c> bytes per read, like a network body.</summary>
+    private sealed class TrickleStream(byte[] content, int chunk) : MemoryStream(content)
+    {
+        public override int Read(byte[] buffer, int offset, int count) => base.Read(buffer, offset, Math.Min(count, chunk));
+
+        public override int Read(Span<byte> buffer) => base.Read(buffer[..Math.Min(buffer.Length, chunk)]);
+
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            base.ReadAsync(buffer[..Math.Min(buffer.Length, chunk)], cancellationToken);
     }
 }
