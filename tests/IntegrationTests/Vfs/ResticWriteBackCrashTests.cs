@@ -28,6 +28,9 @@ public sealed class ResticWriteBackCrashTests
             await viaFirst.MustAsync("backup", "--host", "itest", source);
             Assert.Single(await viaFirst.SnapshotIdsAsync());
 
+            // Nothing is in the backend yet: restic reads and lists everything from the cache.
+            await viaFirst.MustAsync("check", "--read-data");
+
             var queued = await VfsCacheProbe.ScrapeAsync(first, "/metrics");
             Assert.True(queued["gateway_vfs_cache_dirty_items"] >= 5, "expected config, key, packs, index and snapshot queued: " + VfsCacheProbe.Render(queued));
             Assert.Equal(0, queued["gateway_vfs_cache_uploads_completed_total"]);

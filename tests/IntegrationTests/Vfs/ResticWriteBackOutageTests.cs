@@ -56,7 +56,10 @@ public sealed class ResticWriteBackOutageTests
 
         var drained = await VfsCacheProbe.WaitForDrainAsync(server, "/metrics", DrainTimeout);
         Assert.Equal(0, drained["gateway_vfs_cache_bytes_waiting"]);
-        Assert.Contains("upload queue drained", server.Stderr, StringComparison.Ordinal);
+        await WaitForAsync(
+            () => server.Stderr.Split("upload queue drained").Length - 1 >= 2,
+            TimeSpan.FromSeconds(15),
+            () => "expected a second 'upload queue drained' (after init, then after the outage):\n" + server.Stderr);
         Assert.True(VfsCacheProbe.CountFiles(dataDir) > 0, "no pack reached the backend's data/ after the outage");
 
         // The backend on its own, read by restic's local backend: every pack is there and intact.
