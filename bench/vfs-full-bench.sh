@@ -153,6 +153,7 @@ VFS cache benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $LOA
 | mode off (local disk through the gateway) | $OFF_M | $(mbps "$BYTES" "$OFF_M") |
 | mode full, first read (fills the cache) | $FIRST_M | $(mbps "$BYTES" "$FIRST_M") |
 | mode full, second read (from the cache) | $SECOND_M | $(mbps "$BYTES" "$SECOND_M") |
+raw seconds: cat [$CAT_S ] off [$OFF_S ] first [$FIRST_S ] second [$SECOND_S ]
 second read / mode off: $(ratio "$SECOND_M" "$OFF_M")x (target <= 1.2x); second read / cat: $(ratio "$SECOND_M" "$CAT_M")x
 (2) mode writes, $PASS_GIB GiB PUT and uploaded in ${PASS_S}s: gateway VmHWM $((HWM_KB / 1024)) MiB (at start $((HWM_START / 1024)) MiB), VmRSS after $((RSS_KB / 1024)) MiB
 REPORT
