@@ -57,6 +57,9 @@ public sealed class ResticWriteBackCrashTests
         var drained = await VfsCacheProbe.WaitForDrainAsync(restarted, "/metrics", TimeSpan.FromSeconds(120));
         Assert.True(drained["gateway_vfs_cache_uploads_completed_total"] >= 5, VfsCacheProbe.Render(drained));
 
+        // restic removed its locks while they were still queued: a delete cancels the pending upload, so none lands.
+        Assert.Equal(0, VfsCacheProbe.CountFiles(Path.Combine(repo, "locks")));
+
         var direct = new ResticClient(repo, temp);
         await direct.MustAsync("check", "--read-data");
         TreeAssert.Equal(source, await direct.RestoreLatestAsync(source, temp.Sub("restore")));

@@ -62,6 +62,8 @@ public sealed class ResticWriteBackOutageTests
             () => "expected a second 'upload queue drained' (after init, then after the outage):\n" + server.Stderr);
         Assert.True(VfsCacheProbe.CountFiles(dataDir) > 0, "no pack reached the backend's data/ after the outage");
 
+        Assert.Equal(0, VfsCacheProbe.CountFiles(Path.Combine(repo, "locks")));
+
         // The backend on its own, read by restic's local backend: every pack is there and intact.
         var direct = restic.WithRepository(repo, temp);
         await direct.MustAsync("check", "--read-data");
