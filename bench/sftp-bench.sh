@@ -119,6 +119,12 @@ wait_port "$SSH_PORT" || die "sshd did not listen (see $WORK/sshd.log)"
 SFTP=(sftp -q -i "$S/client_ed25519" -o IdentitiesOnly=yes -o UserKnownHostsFile="$S/known_hosts"
       -o StrictHostKeyChecking=yes -o BatchMode=yes -P "$SSH_PORT")
 sftp_batch() { printf '%s\n' "$@" >"$WORK/batch"; "${SFTP[@]}" -b "$WORK/batch" root@127.0.0.1 >/dev/null; }
+# user+sys CPU seconds of this shell's finished children so far (bash `times`, second line); sftp waits
+# for its ssh, so a delta around sftp_batch is the CPU of the whole OpenSSH client side.
+# `times` must run in this shell, not in a $(…) subshell, so it writes to a file that is parsed afterwards.
+children_cpu() { times >"$WORK/times"; tail -n1 "$WORK/times" | awk '{ n = 0; for (i = 1; i <= 2; i++) { split($i, p, "m"); sub("s", "", p[2]); n += p[1] * 60 + p[2] } printf "%.2f", n }'; }
+OS_CPU=0
+add_os_cpu() { OS_CPU=$(awk -v a="$OS_CPU" -v b="$1" -v c="$2" 'BEGIN { printf "%.2f", a + c - b }'); }
 
 # ---------------------------------------------------------------- gateway
 HTTP_PORT=$(free_port)
@@ -146,14 +152,14 @@ for round in $(seq 1 "$REPEAT"); do
   GW_DOWN+=("$(elapsed "$t0" "$t1")")
   curl -fsS -X DELETE "$URL/data/$ID" >/dev/null
 
-  t0=$(now)
+  children_cpu >"$WORK/c0"; t0=$(now)
   sftp_batch "put -f $FILE $S/data/openssh/blob"
-  t1=$(now)
+  t1=$(now); children_cpu >"$WORK/c1"; add_os_cpu "$(cat "$WORK/c0")" "$(cat "$WORK/c1")"
   OS_UP+=("$(elapsed "$t0" "$t1")")
   [ "$(stat -c %s "$S/data/openssh/blob")" = "$BYTES" ] || die "sftp's upload has the wrong size on the server"
-  t0=$(now)
+  children_cpu >"$WORK/c0"; t0=$(now)
   sftp_batch "get $S/data/openssh/blob /dev/null"
-  t1=$(now)
+  t1=$(now); children_cpu >"$WORK/c1"; add_os_cpu "$(cat "$WORK/c0")" "$(cat "$WORK/c1")"
   OS_DOWN+=("$(elapsed "$t0" "$t1")")
   rm -f "$S/data/openssh/blob"
   # sftp's timings include its ssh connect + login; the gateway's connection is already open. Shown, not subtracted.
@@ -180,4 +186,4 @@ row "download (s)" "$gd" "$od" "" ""
 row "download throughput (MB/s)" "$(mbps "$BYTES" "$gd")" "$(mbps "$BYTES" "$od")" "$(ratio "$od" "$gd")" ">= 0.8"
 echo "every round (s): gateway up ${GW_UP[*]} | down ${GW_DOWN[*]} | sftp put ${OS_UP[*]} | get ${OS_DOWN[*]}"
 echo "sftp connect + login alone (an empty session), included in its times: median $(median "${OS_CONNECT[@]}") s"
-echo "gateway CPU (process + its ssh children, start to stop, all rounds): $GW_CPU s"
+echo "CPU, all rounds: gateway process + its ssh children (start to stop) $GW_CPU s; sftp + its ssh (transfers only) $OS_CPU s; ratio $(ratio "$GW_CPU" "$OS_CPU")"

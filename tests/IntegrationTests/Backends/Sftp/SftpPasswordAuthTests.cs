@@ -75,6 +75,14 @@ public sealed class SftpPasswordAuthTests
         return apphost;
     }
 
+    // The apphost finds the runtime through DOTNET_ROOT when dotnet is not installed in a default place;
+    // /usr/bin/dotnet is usually a symlink into the real root.
+    private static string? DotnetRoot()
+    {
+        var host = new FileInfo(GatewayBinary.Dotnet);
+        return Path.GetDirectoryName(host.ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? host.FullName);
+    }
+
     internal static Task<ProcessResult> RunApphostAsync(string apphost, string[] args, string password) =>
         ProcessRunner.RunAsync(
             apphost,
@@ -83,7 +91,7 @@ public sealed class SftpPasswordAuthTests
             {
                 ["DOTNET_NOLOGO"] = "1",
                 ["GATEWAY_SFTP_PASSWORD"] = password,
-                ["DOTNET_ROOT"] = Path.GetDirectoryName(GatewayBinary.Dotnet),
+                ["DOTNET_ROOT"] = DotnetRoot(),
             },
             timeout: TimeSpan.FromSeconds(120));
 }
