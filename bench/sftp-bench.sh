@@ -169,7 +169,7 @@ for round in $(seq 1 "$REPEAT"); do
   OS_CONNECT+=("$(elapsed "$t0" "$t1")")
   log "  gateway up ${GW_UP[-1]} s, down ${GW_DOWN[-1]} s; sftp put ${OS_UP[-1]} s, get ${OS_DOWN[-1]} s"
 done
-GW_CPU=$(tree_cpu "$GW_PID")
+GW_CPU=$(tree_cpu "$GW_PID") GW_OWN_CPU=$(cpu_of "$GW_PID") GW_SSH=$(pgrep -c -P "$GW_PID" || true)
 stop_pid "$GW_PID"
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -186,4 +186,4 @@ row "download (s)" "$gd" "$od" "" ""
 row "download throughput (MB/s)" "$(mbps "$BYTES" "$gd")" "$(mbps "$BYTES" "$od")" "$(ratio "$od" "$gd")" ">= 0.8"
 echo "every round (s): gateway up ${GW_UP[*]} | down ${GW_DOWN[*]} | sftp put ${OS_UP[*]} | get ${OS_DOWN[*]}"
 echo "sftp connect + login alone (an empty session), included in its times: median $(median "${OS_CONNECT[@]}") s"
-echo "CPU, all rounds: gateway process + its ssh children (start to stop) $GW_CPU s; sftp + its ssh (transfers only) $OS_CPU s; ratio $(ratio "$GW_CPU" "$OS_CPU")"
+echo "CPU, all rounds: gateway process + its ssh children (start to stop) $GW_CPU s (the .NET process alone $GW_OWN_CPU s, $GW_SSH ssh processes the rest); sftp + its ssh (transfers only) $OS_CPU s; ratio $(ratio "$GW_CPU" "$OS_CPU")"
