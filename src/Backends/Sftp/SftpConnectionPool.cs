@@ -68,10 +68,10 @@ internal sealed class SftpConnectionPool : IAsyncDisposable
                 for (var i = 0; i < _connections.Length; i++)
                 {
                     var connection = _connections[i];
-                    if (connection is { IsAlive: false })
+                    if (connection is { IsAlive: false } dead)
                     {
                         _connections[i] = connection = null;
-                        Retire(connection!);
+                        Retire(dead);
                     }
 
                     if (connection is null)

@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace VfsGateway.IntegrationTests.Infrastructure;
+
+/// <summary>
+/// A private OpenSSH sshd on 127.0.0.1 and a free port (TEST-INFRA.md), with its own host key,
+/// authorized_keys, client key and known_hosts in a temp directory. Root logs in by key; the local
+/// user <see cref="PasswordUser"/> (created when missing) by password. internal-sftp starts every
+/// user in D/home/USER. Ported from the conformance fixture (tests/ConformanceTests/Backends/Sftp),
+/// with its own user name so that both projects can run at the same time without resetting each
+/// other's password. A missing sshd fails the test with the packages to install; it never skips.
+/// </summary>
+internal sealed class SshdServer : IAsyncDisposable
+{
+    public const string PasswordUser = "gwitsftp";
+    private const string Sshd = "/usr/sbin/sshd";
+    private static readonly SemaphoreSlim SetupLock = new(1, 1);
+    private static string? _password;
+
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private SshdServer(string directory, int port, Process process)
+    {
+        Directory = directory;
+        Port = port;
+        _process = process;
+    }
+
+    /// <summary>The fixture directory (removed on dispose).</summary>
+    public string Directory { get; }
+
+    public int Port { get; }
+
+    public string ClientKey => Path.Combine(Directory, "client_ed25519");
+
+    /// <summary>A known_hosts file that holds this server's real host key.</summary>
+    public string KnownHosts => Path.Combine(Directory, "known_hosts");
+
+    /// <summary>Where root's remotes live (an absolute path, owned by root).</summary>
+    public string DataDirectory => Path.Combine(Directory, "data");
+
+    /// <summary>The login (and start) directory of <see cref="PasswordUser"/>, owned by that user.</summary>
+    public string UserHome => Path.Combine(Directory, "home", PasswordUser);
+
+    /// <summary>The password of <see cref="PasswordUser"/> (random per test process).</summary>
+    public static string Password => _password ?? throw new InvalidOperationException("not started");
+
+    /// <summary>sshd's own log so far (for assertion messages).</summary>
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    /// <summary>`sftp:root@127.0.0.1:PORT/&lt;DataDirectory&gt;/&lt;sub&gt;` (absolute path on the server).</summary>
+    public string RootRemote(string sub) => $"sftp:root@127.0.0.1:{Port}{DataDirectory}/{sub}";
+
+    public static async Task<SshdServer> StartAsync()
+    {
+        if (!File.Exists(Sshd))
+        {
+            throw new InvalidOperationException(
+                $"{Sshd} is not installed. Run ./test.sh, or: apt-get update && apt-get install -y openssh-server openssh-sftp-server openssh-client");
+        }
+
+        Tool.Require("ssh-keygen");
+        await SetupLock.WaitAsync();
+        try
+        {
+            await EnsurePasswordUserAsync();
+        }
+        finally
+        {
+            SetupLock.Release();
+        }
+
+        var dir = Path.Combine(Path.GetTempPath(), "gw-itest-sshd-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        System.IO.Directory.CreateDirectory(dir);
+        System.IO.Directory.CreateDirectory("/run/sshd"); // privilege separation directory, required by sshd
+        System.IO.Directory.CreateDirectory(Path.Combine(dir, "data"));
+        System.IO.Directory.CreateDirectory(Path.Combine(dir, "home", "root"));
+        var userHome = System.IO.Directory.CreateDirectory(Path.Combine(dir, "home", PasswordUser)).FullName;
+        await MustAsync("chown", $"{PasswordUser}:", userHome);
+
+        // The user must be able to reach its start directory through the (0700 by default) temp dir.
+        await MustAsync("chmod", "755", dir, Path.Combine(dir, "home"));
+
+        await MustAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(dir, "host_ed25519"));
+        await MustAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(dir, "client_ed25519"));
+        File.Copy(Path.Combine(dir, "client_ed25519.pub"), Path.Combine(dir, "authorized_keys"));
+
+        var port = FreePort();
+        var hostKey = File.ReadAllText(Path.Combine(dir, "host_ed25519.pub")).Split(' ');
+        File.WriteAllText(Path.Combine(dir, "known_hosts"), $"[127.0.0.1]:{port} {hostKey[0]} {hostKey[1]}\n");
+
+        var config = Path.Combine(dir, "sshd_config");
+        File.WriteAllText(config, $"""
+            Port {port}
+            ListenAddress 127.0.0.1
+            HostKey {dir}/host_ed25519
+            PidFile {dir}/sshd.pid
+            AuthorizedKeysFile {dir}/authorized_keys
+            StrictModes no
+            PubkeyAuthentication yes
+            PasswordAuthentication yes
+            KbdInteractiveAuthentication no
+            UsePAM no
+            PermitRootLogin yes
+            AllowUsers root {PasswordUser}
+            MaxStartups 200
+            MaxSessions 200
+            Subsystem sftp internal-sftp -d {dir}/home/%u
+            LogLevel VERBOSE
+
+            """);
+
+        var start = new ProcessStartInfo(Sshd) { RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var arg in new[] { "-D", "-e", "-f", config })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("sshd did not start");
+        var server = new SshdServer(dir, port, process);
+        process.ErrorDataReceived += (_, e) => server.Append(e.Data);
+        process.OutputDataReceived += (_, e) => server.Append(e.Data);
+        process.BeginErrorReadLine();
+        process.BeginOutputReadLine();
+        try
+        {
+            await WaitForPortAsync(port, process);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+
+        return server;
+    }
+
+    /// <summary>A known_hosts file in the fixture directory that pins a different (freshly generated) key for this server.</summary>
+    public async Task<string> WrongKnownHostsAsync()
+    {
+        var other = Path.Combine(Directory, "other_host_ed25519");
+        await MustAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", other);
+        var key = File.ReadAllText(other + ".pub").Split(' ');
+        var path = Path.Combine(Directory, "wrong_known_hosts");
+        File.WriteAllText(path, $"[127.0.0.1]:{Port} {key[0]} {key[1]}\n");
+        return path;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Only the sshd this fixture started (the listener; its per-connection children exit with their clients).
+        ProcessRunner.KillTree(_process);
+        await Task.Yield();
+        _process.Dispose();
+        if (System.IO.Directory.Exists(Directory))
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+    }
+
+    private static async Task MustAsync(string file, params string[] args)
+    {
+        var result = await ProcessRunner.RunAsync(file, args, new Dictionary<string, string?> { ["DEBIAN_FRONTEND"] = "noninteractive" }, timeout: TimeSpan.FromMinutes(1));
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(result.Describe());
+        }
+    }
+
+    private static async Task EnsurePasswordUserAsync()
+    {
+        if (_password is not null)
+        {
+            return;
+        }
+
+        var exists = await ProcessRunner.RunAsync("id", [PasswordUser], timeout: TimeSpan.FromSeconds(30));
+        if (!exists.Succeeded)
+        {
+            await MustAsync("useradd", "-M", "-d", "/nonexistent", "-s", "/bin/sh", PasswordUser);
+        }
+
+        var password = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
+        var result = await ProcessRunner.RunAsync("chpasswd", [], timeout: TimeSpan.FromSeconds(30), standardInput: $"{PasswordUser}:{password}\n");
+        if (!result.Succeeded)
+        {
+            throw new InvalidOperationException(result.Describe());
+        }
+
+        _password = password;
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(int port, Process process)
+    {
+        for (var i = 0; i < 300; i++)
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"sshd exited with {process.ExitCode.ToString(CultureInfo.InvariantCulture)}");
+            }
+
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+
+        throw new InvalidOperationException($"sshd did not listen on 127.0.0.1:{port}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is not null)
+        {
+            lock (_log)
+            {
+                _log.AppendLine(line);
+            }
+        }
+    }
+}
