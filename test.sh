@@ -21,7 +21,8 @@ log() { printf '[test.sh] %s\n' "$*" >&2; }
 # ---------------------------------------------------------------- tools
 # command -> Debian package; the integration tests fail (never skip) when one is missing.
 declare -A PACKAGE_OF=([restic]=restic [rclone]=rclone [htpasswd]=apache2-utils [openssl]=openssl [curl]=curl
-                       [ssh]=openssh-client [sshd]=openssh-server [/usr/lib/openssh/sftp-server]=openssh-sftp-server)
+                       [ssh]=openssh-client [sshd]=openssh-server [/usr/lib/openssh/sftp-server]=openssh-sftp-server
+                       [/usr/bin/aws]=awscli)
 missing=()
 for tool in "${!PACKAGE_OF[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || missing+=("${PACKAGE_OF[$tool]}")
