@@ -36,7 +36,7 @@ public sealed class RcloneS3Tests
         var source = temp.Sub("source");
         TestTree.Generate(source, seed: 21, largeBytes: 1L << 20, smallFiles: 25);
         Directory.Delete(Path.Combine(source, "empty dir"));
-        // Keys with '\\' are refused by design (docs/s3.md "Mapping"): covered by BadInputTests.
+        // Keys with '\' are refused by design (docs/s3.md "Mapping"): covered by BadInputTests.
         File.Delete(Path.Combine(source, "odd names ü", "back\\slash"));
         // Above the 5 MiB upload cutoff: a multipart upload of 3 parts (5 + 5 + 2 MiB chunks).
         var large = S3Clients.WriteRandomFile(Path.Combine(source, "large", "twelve.bin"), 12L << 20, seed: 22);
