@@ -73,7 +73,9 @@ for project in "${PROJECTS[@]}"; do
     continue
   fi
   p=$(counter passed "$trx"); f=$(counter failed "$trx"); e=$(counter error "$trx")
-  t=$(counter timeout "$trx"); a=$(counter aborted "$trx"); s=$(counter notExecuted "$trx")
+  t=$(counter timeout "$trx"); a=$(counter aborted "$trx")
+  # Skipped tests are counted by the trx as total - executed (its notExecuted counter stays 0).
+  s=$(( $(counter total "$trx") - $(counter executed "$trx") ))
   passed=$((passed + ${p:-0}))
   failed=$((failed + ${f:-0} + ${e:-0} + ${t:-0} + ${a:-0}))
   skipped=$((skipped + ${s:-0}))
