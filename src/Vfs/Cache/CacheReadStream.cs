@@ -62,7 +62,7 @@ internal sealed class CacheReadStream : Stream
             _fetched |= await _cache.EnsurePresentAsync(_item, _data, _handle, _position, want, cancellationToken).ConfigureAwait(false);
         }
 
-        var read = await RandomAccess.ReadAsync(_handle, buffer[..want], _position, cancellationToken).ConfigureAwait(false);
+        var read = RandomAccess.Read(_handle, buffer.Span[..want], _position);
         if (read == 0)
         {
             throw new VfsException(VfsErrorKind.Transient, $"cache file of '{_item.Path}' ended early", _item.Path.Value);

@@ -155,7 +155,9 @@ internal sealed partial class VfsCache
         var data = item.Data!;
         var (start, count) = (range ?? new ByteRange(0)).Resolve(data.Size);
         var access = data.IsComplete ? FileAccess.Read : FileAccess.ReadWrite;
-        var handle = File.OpenHandle(data.FilePath, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete, FileOptions.Asynchronous);
+        // A blocking handle: reads of cached data hit the page cache, and on Linux an asynchronous
+        // handle hops to the thread pool for every buffer (the local backend reads the same way).
+        var handle = File.OpenHandle(data.FilePath, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete);
         item.OpenCount++;
         item.LastAccess = _time.GetUtcNow();
         return new CacheReadStream(this, item, data, handle, start, count);
