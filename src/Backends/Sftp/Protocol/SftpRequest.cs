@@ -46,7 +46,11 @@ internal sealed class SftpRequest : IValueTaskSource<SftpResponse>
         _registration = default;
     }
 
-    /// <summary>Lets <paramref name="cancellationToken"/> abandon the wait for the reply.</summary>
+    /// <summary>
+    /// Lets <paramref name="cancellationToken"/> abandon the wait for the reply. Must run before the
+    /// packet is sent: only then is the registration in place before a reply can complete the
+    /// request and <see cref="Complete"/> can dispose it.
+    /// </summary>
     public void Arm(CancellationToken cancellationToken)
     {
         if (cancellationToken.CanBeCanceled)
@@ -55,6 +59,9 @@ internal sealed class SftpRequest : IValueTaskSource<SftpResponse>
                 static (state, token) => ((SftpRequest)state!).TryAbandon(token), this);
         }
     }
+
+    /// <summary>Drops the cancellation registration of a request that never reached the wire (its waiter is never awaited).</summary>
+    public void Disarm() => _registration.Dispose();
 
     /// <summary>Called by the reader loop before it touches <see cref="Destination"/>; false when the waiter gave up.</summary>
     public bool TryBeginDelivery() => Interlocked.CompareExchange(ref _state, Delivering, Pending) == Pending;

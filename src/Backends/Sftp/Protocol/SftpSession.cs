@@ -141,6 +141,10 @@ internal sealed partial class SftpSession : IAsyncDisposable
             _pending.Add(request.Id, request);
         }
 
+        // Armed before the packet can reach the server: a reply may complete (and recycle) the
+        // request before SendAsync returns, and a registration made after that would outlive this
+        // use and later abandon whichever request the pooled object serves then.
+        request.Arm(cancellationToken);
         ValueTask sent;
         try
         {
@@ -154,7 +158,6 @@ internal sealed partial class SftpSession : IAsyncDisposable
 
         if (sent.IsCompletedSuccessfully)
         {
-            request.Arm(cancellationToken);
             return ValueTask.CompletedTask;
         }
 
@@ -206,8 +209,6 @@ internal sealed partial class SftpSession : IAsyncDisposable
             Forget(request);
             throw Lost(Failure ?? e);
         }
-
-        request.Arm(cancellationToken);
     }
 
     private ValueTask SendRawAsync(ReadOnlyMemory<byte> packet, CancellationToken cancellationToken)
@@ -229,6 +230,8 @@ internal sealed partial class SftpSession : IAsyncDisposable
         {
             _pending.Remove(request.Id);
         }
+
+        request.Disarm();
     }
 
     /// <summary>Marks the session dead (once) and fails every waiter; returns the exception they got.</summary>

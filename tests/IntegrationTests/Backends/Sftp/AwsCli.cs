@@ -7,7 +7,7 @@ namespace VfsGateway.IntegrationTests.Backends.Sftp;
 /// AWS_ENDPOINT_URL, so every call carries --endpoint-url; no config or credentials file of the
 /// machine is read (TEST-INFRA.md).
 /// </summary>
-internal sealed class AwsCli(string executable, string endpoint, string accessKey, string secretKey)
+internal sealed class AwsCli(string executable, string endpoint, string accessKey, string secretKey, Func<string>? diagnostics = null)
 {
     public const string Path = "/usr/bin/aws";
 
@@ -38,11 +38,11 @@ internal sealed class AwsCli(string executable, string endpoint, string accessKe
             },
             timeout: TimeSpan.FromMinutes(3));
 
-    /// <summary>Runs aws and fails the test with its full output unless it exits 0.</summary>
+    /// <summary>Runs aws and fails the test with its full output (and the servers' logs, when given) unless it exits 0.</summary>
     public async Task<ProcessResult> MustAsync(params string[] args)
     {
         var result = await RunAsync(args);
-        Assert.True(result.Succeeded, result.Describe());
+        Assert.True(result.Succeeded, result.Describe() + (diagnostics is null ? string.Empty : "\n" + diagnostics()));
         return result;
     }
 }

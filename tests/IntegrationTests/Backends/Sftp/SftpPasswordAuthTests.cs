@@ -50,7 +50,7 @@ public sealed class SftpPasswordAuthTests
 
             """);
         await using var gateway = await GatewayServer.StartAsync("serve", "s3", "pwnas:s3", "--config", config, "--auth-key", "PWAK,pw-secret");
-        var cli = new AwsCli(aws, gateway.BaseUrl, "PWAK", "pw-secret");
+        var cli = new AwsCli(aws, gateway.BaseUrl, "PWAK", "pw-secret", () => $"gateway log:\n{gateway.Stderr}\nsshd log:\n{sshd.Log}");
 
         var source = temp.Sub("notes.bin");
         await File.WriteAllBytesAsync(source, RandomNumberGenerator.GetBytes(300_000));

@@ -22,7 +22,7 @@ public sealed class SftpServeS3AwsCliTests
         await using var gateway = await GatewayServer.StartAsync(
             "serve", "s3", sshd.RootRemote("s3root"), "--auth-key", $"{AccessKey},{SecretKey}",
             "--sftp-key-file", sshd.ClientKey, "--sftp-known-hosts-file", sshd.KnownHosts);
-        var cli = new AwsCli(aws, gateway.BaseUrl, AccessKey, SecretKey);
+        var cli = new AwsCli(aws, gateway.BaseUrl, AccessKey, SecretKey, () => $"gateway log:\n{gateway.Stderr}\nsshd log:\n{sshd.Log}");
 
         var source = temp.Sub("upload.bin");
         WriteRandom(source, (20 << 20) + 12345, seed: 5102);

@@ -140,6 +140,59 @@ public sealed class SftpSessionFailureTests
         }
     }
 
+    /// <summary>
+    /// Requests are pooled: cancelling the token of a request that already got its reply must never
+    /// abandon a later request that reuses the object. (The token used to be registered after the
+    /// send, so a reply that beat a preempted sender left a live registration on a recycled object;
+    /// CI saw "sftp request abandoned" on a HEAD nobody cancelled. That window needs preemption to
+    /// hit; this test pins the property itself: every registration ends with its request.)
+    /// </summary>
+    [Fact]
+    public async Task CancellingTheTokenOfAnAnsweredRequest_NeverAbandonsALaterRequest()
+    {
+        var (server, session) = await FakeSftpServer.StartAsync();
+        await using (session)
+        await using (server)
+        {
+            var answering = Task.Run(async () =>
+            {
+                while (true)
+                {
+                    var r = await server.ReceiveAsync();
+                    var last = r.Body.ReadString() == "/last";
+                    await server.SendAsync(SftpPacketType.Attrs, r.Id, w => w.Attrs(r.Id, 0x81A4, 0));
+                    if (last)
+                    {
+                        return;
+                    }
+                }
+            });
+
+            CancellationTokenSource? previous = null;
+            for (var i = 0; i < 2000; i++)
+            {
+                var cts = new CancellationTokenSource();
+                var stat = session.StatAsync("/x", cts.Token).AsTask();
+                if (previous is not null)
+                {
+                    // The earlier request is answered and its object recycled: cancel its token
+                    // while this request (possibly on the same object) is in flight.
+                    await previous.CancelAsync();
+                    previous.Dispose();
+                }
+
+                var attributes = await stat;
+                Assert.True(attributes.Length > 0);
+                previous = cts;
+            }
+
+            previous?.Dispose();
+            await session.StatAsync("/last", CancellationToken.None);
+            await answering.WaitAsync(TimeSpan.FromSeconds(30));
+            Assert.True(session.IsAlive);
+        }
+    }
+
     [Fact]
     public async Task DisposeAsync_ClosesTheRequestStreamAndFailsWaiters()
     {
