@@ -3,10 +3,13 @@
 #
 #   bench/restic-bench.sh            # 1 GiB data set (generated once, deterministic), Release build
 #   SIZE_MIB=2048 AUTH_REQUESTS=2000 REPEAT=5 bench/restic-bench.sh
-#   GATEWAY_FLAGS=--no-verify-upload bench/restic-bench.sh   # experiments: extra flags for (a)
+#   GATEWAY_FLAGS="--max-size 10G" bench/restic-bench.sh   # experiments: extra flags for (a)
+#   NOVERIFY_REFERENCE=0 bench/restic-bench.sh   # skip (d), the gateway with --no-verify-upload
 #
 # For each target, in one run: restic init, backup (timed), restore (timed); the server's CPU seconds
-# (user+sys from /proc/PID/stat just before it is stopped) cover start+init+backup+restore. The
+# (user+sys from /proc/PID/stat just before it is stopped) cover start+init+backup+restore. A fourth
+# target, the gateway with --no-verify-upload, and the CPU seconds OpenSSL needs to SHA-256 the data
+# set show what the verification costs (the floor the CPU ratio cannot go below). The
 # targets run interleaved REPEAT times (default 3) and the summary shows medians. Then N authenticated
 # HEAD /config requests against a bcrypt cost-10 htpasswd vs --no-auth. Only 127.0.0.1 is used; every
 # process this script starts is stopped by its PID. Prints a summary table with the ratios and targets.
@@ -20,6 +23,7 @@ AUTH_REQUESTS=${AUTH_REQUESTS:-1000}
 REPEAT=${REPEAT:-3}
 AUTH_REPEAT=${AUTH_REPEAT:-5}
 WORK=${BENCH_DIR:-$ROOT/bench/out}
+NOVERIFY_REFERENCE=${NOVERIFY_REFERENCE:-1}
 DATA=$WORK/dataset-$SIZE_MIB-$SEED
 export RESTIC_PASSWORD=bench-password
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
@@ -39,6 +43,8 @@ wait_port() {
 }
 # user+sys CPU seconds of a running process (fields 14 and 15 of /proc/PID/stat, after the comm field).
 cpu_seconds() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f", ($12 + $13) / t }'; }
+user_seconds() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f", $12 / t }'; }
+sys_seconds() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f", $13 / t }'; }
 
 PIDS=()
 stop_pid() {
@@ -54,8 +60,8 @@ stop_pid() {
 cleanup() { local p; for p in "${PIDS[@]}"; do stop_pid "$p"; done; }  # only what this script started
 trap cleanup EXIT
 
-for tool in restic rclone htpasswd curl python3 dotnet; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y restic rclone apache2-utils curl)"
+for tool in restic rclone htpasswd curl python3 dotnet openssl; do
+  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y restic rclone apache2-utils curl openssl)"
 done
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -91,8 +97,8 @@ run_round() {
   t0=$(now)
   restic -r "$repo" restore latest -q --target "$run/restore" >/dev/null
   t1=$(now); RESTORE_S=$(elapsed "$t0" "$t1")
-  SERVER_CPU=n/a
-  [ -n "$pid" ] && SERVER_CPU=$(cpu_seconds "$pid")
+  SERVER_CPU=n/a SERVER_USER=n/a SERVER_SYS=n/a
+  [ -n "$pid" ] && SERVER_CPU=$(cpu_seconds "$pid") SERVER_USER=$(user_seconds "$pid") SERVER_SYS=$(sys_seconds "$pid")
   # Restored bytes must match the data set (a cheap guard against measuring a failed run).
   local restored; restored=$(du -sb "$run/restore$DATA/tree" | cut -f1)
   [ "$restored" = "$DATA_BYTES" ] || die "$name: restored $restored bytes, expected $DATA_BYTES"
@@ -110,7 +116,8 @@ start_server() {  # start_server LOGFILE CMD... -> sets SERVER_PID, waits for $P
 
 median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A R
-GW_B=() GW_R=() GW_C=() GW_S=() GW_BC=() RC_B=() RC_R=() RC_C=() RC_BC=() LO_B=() LO_R=()
+GW_B=() GW_R=() GW_C=() GW_S=() GW_BC=() GW_U=() GW_Y=() RC_B=() RC_R=() RC_C=() RC_BC=() RC_U=() RC_Y=() LO_B=() LO_R=()
+NV_B=() NV_R=() NV_C=()
 
 # The three targets run interleaved, REPEAT times; the summary takes medians (the box is shared and noisy).
 for round in $(seq 1 "$REPEAT"); do
@@ -122,15 +129,24 @@ for round in $(seq 1 "$REPEAT"); do
   start_server "$WORK/gateway.log" "$GATEWAY" serve restic "local:$WORK/repo-gateway" --no-auth --addr "127.0.0.1:$PORT" ${GATEWAY_FLAGS:-}
   START_CPU=$(cpu_seconds "$SERVER_PID")
   run_round gateway "rest:http://127.0.0.1:$PORT/" "$SERVER_PID"
-  GW_B+=("$BACKUP_S") GW_R+=("$RESTORE_S") GW_C+=("$SERVER_CPU") GW_S+=("$START_CPU") GW_BC+=("$BACKUP_CPU")
+  GW_B+=("$BACKUP_S") GW_R+=("$RESTORE_S") GW_C+=("$SERVER_CPU") GW_S+=("$START_CPU") GW_BC+=("$BACKUP_CPU") GW_U+=("$SERVER_USER") GW_Y+=("$SERVER_SYS")
   stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-gateway"
 
   # (b) rclone serve restic (a Go REST server; `env` execs rclone, so the PID is rclone's)
   PORT=$(free_port); rm -rf "$WORK/repo-rclone"; mkdir -p "$WORK/repo-rclone"
   start_server "$WORK/rclone.log" env RCLONE_CONFIG=/dev/null rclone serve restic "$WORK/repo-rclone" --addr "127.0.0.1:$PORT"
   run_round rclone "rest:http://127.0.0.1:$PORT/" "$SERVER_PID"
-  RC_B+=("$BACKUP_S") RC_R+=("$RESTORE_S") RC_C+=("$SERVER_CPU") RC_BC+=("$BACKUP_CPU")
+  RC_B+=("$BACKUP_S") RC_R+=("$RESTORE_S") RC_C+=("$SERVER_CPU") RC_BC+=("$BACKUP_CPU") RC_U+=("$SERVER_USER") RC_Y+=("$SERVER_SYS")
   stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-rclone"
+
+  # (d) the gateway without SHA-256 verification of uploads: shows what the verification costs
+  if [ "$NOVERIFY_REFERENCE" = 1 ]; then
+    PORT=$(free_port); rm -rf "$WORK/repo-noverify"; mkdir -p "$WORK/repo-noverify"
+    start_server "$WORK/gateway-noverify.log" "$GATEWAY" serve restic "local:$WORK/repo-noverify" --no-auth --no-verify-upload --addr "127.0.0.1:$PORT"
+    run_round gateway-noverify "rest:http://127.0.0.1:$PORT/" "$SERVER_PID"
+    NV_B+=("$BACKUP_S") NV_R+=("$RESTORE_S") NV_C+=("$SERVER_CPU")
+    stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-noverify"
+  fi
 
   # (c) restic's own local backend, no server
   rm -rf "$WORK/repo-local"
@@ -142,6 +158,16 @@ R[gw_backup]=$(median "${GW_B[@]}") R[gw_restore]=$(median "${GW_R[@]}") R[gw_cp
 R[rc_backup]=$(median "${RC_B[@]}") R[rc_restore]=$(median "${RC_R[@]}") R[rc_cpu]=$(median "${RC_C[@]}")
 R[lo_backup]=$(median "${LO_B[@]}") R[lo_restore]=$(median "${LO_R[@]}")
 R[gw_bcpu]=$(median "${GW_BC[@]}") R[rc_bcpu]=$(median "${RC_BC[@]}")
+R[gw_user]=$(median "${GW_U[@]}") R[gw_sys]=$(median "${GW_Y[@]}") R[rc_user]=$(median "${RC_U[@]}") R[rc_sys]=$(median "${RC_Y[@]}")
+if [ "$NOVERIFY_REFERENCE" = 1 ]; then
+  R[nv_backup]=$(median "${NV_B[@]}") R[nv_restore]=$(median "${NV_R[@]}") R[nv_cpu]=$(median "${NV_C[@]}")
+fi
+
+# The CPU the upload verification needs at least: SHA-256 over the data set's bytes, by OpenSSL (the
+# library .NET's SHA256 calls; SHA-NI when the CPU has it). Every byte restic uploads is hashed once.
+SHA_S=$( { TIMEFORMAT=%U; time (find "$DATA/tree" -type f -print0 | xargs -0 cat | openssl dgst -sha256 >/dev/null); } 2>&1 )
+R[sha]=$(awk -v s="$SHA_S" 'BEGIN { printf "%.2f", s }')
+R[floor]=$(awk -v a="${R[rc_cpu]}" -v b="${R[sha]}" 'BEGIN { printf "%.2f", a + b }')
 R[gw_cpu_run]=$(awk -v a="${R[gw_cpu]}" -v b="${R[gw_start]}" 'BEGIN { printf "%.2f", a - b }')
 
 # ---------------------------------------------------------------- authentication cost
@@ -195,8 +221,17 @@ row() { printf '%-34s %10s %10s %8s %8s  %s\n' "$@"; }
   row "restore wall s (vs rclone)" "${R[gw_restore]}" "${R[rc_restore]}" "$(ratio "${R[gw_restore]}" "${R[rc_restore]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_restore]}" "${R[rc_restore]}")" 0.95)"
   row "server CPU s (vs rclone)" "${R[gw_cpu]}" "${R[rc_cpu]}" "$(ratio "${R[gw_cpu]}" "${R[rc_cpu]}")" "<=0.80" "$(verdict "$(ratio "${R[gw_cpu]}" "${R[rc_cpu]}")" 0.80)"
   row "  of which start + init + backup" "${R[gw_bcpu]}" "${R[rc_bcpu]}" "$(ratio "${R[gw_bcpu]}" "${R[rc_bcpu]}")" "-" "(gateway ${R[gw_start]} s at ready)"
+  row "  user s" "${R[gw_user]}" "${R[rc_user]}" "$(ratio "${R[gw_user]}" "${R[rc_user]}")" "-" "-"
+  row "  sys s" "${R[gw_sys]}" "${R[rc_sys]}" "$(ratio "${R[gw_sys]}" "${R[rc_sys]}")" "-" "-"
+  row "  SHA-256 of the data set (openssl)" "${R[sha]}" "-" "-" "-" "CPU s the verification needs at least"
+  row "  floor: rclone CPU + SHA-256" "${R[floor]}" "${R[rc_cpu]}" "$(ratio "${R[floor]}" "${R[rc_cpu]}")" "-" "best ratio possible with verification"
   row "backup wall s (vs local repo)" "${R[gw_backup]}" "${R[lo_backup]}" "$(ratio "${R[gw_backup]}" "${R[lo_backup]}")" "<=1.10" "$(verdict "$(ratio "${R[gw_backup]}" "${R[lo_backup]}")" 1.10)"
   row "restore wall s (vs local repo)" "${R[gw_restore]}" "${R[lo_restore]}" "$(ratio "${R[gw_restore]}" "${R[lo_restore]}")" "<=1.10" "$(verdict "$(ratio "${R[gw_restore]}" "${R[lo_restore]}")" 1.10)"
+  if [ "$NOVERIFY_REFERENCE" = 1 ]; then
+    row "--no-verify-upload: backup (rclone)" "${R[nv_backup]}" "${R[rc_backup]}" "$(ratio "${R[nv_backup]}" "${R[rc_backup]}")" "-" "reference only"
+    row "--no-verify-upload: restore (rclone)" "${R[nv_restore]}" "${R[rc_restore]}" "$(ratio "${R[nv_restore]}" "${R[rc_restore]}")" "-" "reference only"
+    row "--no-verify-upload: CPU s (rclone)" "${R[nv_cpu]}" "${R[rc_cpu]}" "$(ratio "${R[nv_cpu]}" "${R[rc_cpu]}")" "-" "reference only"
+  fi
   row "auth wall s (bcrypt-10 vs no-auth)" "${R[bc_s]}" "${R[na_s]}" "$(ratio "${R[bc_s]}" "${R[na_s]}")" "<=1.20" "$(verdict "$(ratio "${R[bc_s]}" "${R[na_s]}")" 1.20)"
   row "auth server CPU s (bcrypt vs none)" "${R[bc_cpu]}" "${R[na_cpu]}" "$(ratio "${R[bc_cpu]}" "${R[na_cpu]}")" "-" "-"
   row "first request ms (bcrypt vs none)" "${R[bc_first]}" "${R[na_first]}" "$(ratio "${R[bc_first]}" "${R[na_first]}")" "-" "one bcrypt-10 check"
