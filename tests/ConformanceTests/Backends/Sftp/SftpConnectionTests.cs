@@ -27,11 +27,7 @@ public sealed class SftpConnectionTests(SftpKeyFixture fixture) : IClassFixture<
     [Fact]
     public async Task Factory_WrongHostKey_FailsWithHostKeyErrorNamingTheHost()
     {
-        var otherKey = Path.Combine(Server.Directory, "other_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
-        await SshdServer.RunAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", otherKey);
-        var wrongKnownHosts = otherKey + ".known_hosts";
-        var key = File.ReadAllText(otherKey + ".pub").Split(' ');
-        File.WriteAllText(wrongKnownHosts, $"[127.0.0.1]:{Port} {key[0]} {key[1]}\n");
+        var wrongKnownHosts = await Server.WrongKnownHostsAsync();
 
         var e = await Assert.ThrowsAsync<VfsException>(async () => await SftpFixture.Create(
             $"root@127.0.0.1:{Port}{Server.DataDirectory}",

@@ -13,7 +13,7 @@ public abstract class SftpFixture : BackendFixture
 {
     private SshdServer? _server;
 
-    public SshdServer Server => _server ?? throw new InvalidOperationException("not initialized");
+    internal SshdServer Server => _server ?? throw new InvalidOperationException("not initialized");
 
     public override UnsupportedFeatures Unsupported => UnsupportedFeatures.ContentType;
 

@@ -5,20 +5,22 @@ using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace VfsGateway.IntegrationTests.Infrastructure;
+namespace VfsGateway.TestSupport;
 
 /// <summary>
 /// A private OpenSSH sshd on 127.0.0.1 and a free port (TEST-INFRA.md), with its own host key,
 /// authorized_keys, client key and known_hosts in a temp directory. Root logs in by key; the local
 /// user <see cref="PasswordUser"/> (created when missing) by password. internal-sftp starts every
-/// user in D/home/USER. Ported from the conformance fixture (tests/ConformanceTests/Backends/Sftp),
-/// with its own user name so that both projects can run at the same time without resetting each
-/// other's password. A missing sshd fails the test with the packages to install; it never skips.
+/// user in D/home/USER, so relative remote paths land inside the fixture directory.
+/// Compiled into both the conformance and the integration tests; each project supplies its own
+/// <see cref="PasswordUser"/> (a one-constant partial) so that the two test processes never reset
+/// each other's password. A missing sshd fails the test with the packages to install; it never skips.
 /// </summary>
-internal sealed class SshdServer : IAsyncDisposable
+internal sealed partial class SshdServer : IAsyncDisposable
 {
-    public const string PasswordUser = "gwitsftp";
     private const string Sshd = "/usr/sbin/sshd";
+    private const string SshKeygen = "/usr/bin/ssh-keygen";
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(1);
     private static readonly SemaphoreSlim SetupLock = new(1, 1);
     private static string? _password;
 
@@ -68,13 +70,17 @@ internal sealed class SshdServer : IAsyncDisposable
 
     public static async Task<SshdServer> StartAsync()
     {
-        if (!File.Exists(Sshd))
+        // In CI a missing server must fail loudly, never turn into a skipped test; test.sh installs these.
+        foreach (var program in new[] { Sshd, SshKeygen })
         {
-            throw new InvalidOperationException(
-                $"{Sshd} is not installed. Run ./test.sh, or: apt-get update && apt-get install -y openssh-server openssh-sftp-server openssh-client");
+            if (!File.Exists(program))
+            {
+                throw new InvalidOperationException(
+                    $"{program} is not installed. Run ./test.sh, which installs missing tools, or: "
+                    + "apt-get update && apt-get install -y openssh-server openssh-sftp-server openssh-client");
+            }
         }
 
-        Tool.Require("ssh-keygen");
         await SetupLock.WaitAsync();
         try
         {
@@ -85,7 +91,7 @@ internal sealed class SshdServer : IAsyncDisposable
             SetupLock.Release();
         }
 
-        var dir = Path.Combine(Path.GetTempPath(), "gw-itest-sshd-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
+        var dir = Path.Combine(Path.GetTempPath(), "vfsgw-sshd-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)));
         System.IO.Directory.CreateDirectory(dir);
         System.IO.Directory.CreateDirectory("/run/sshd"); // privilege separation directory, required by sshd
         System.IO.Directory.CreateDirectory(Path.Combine(dir, "data"));
@@ -96,8 +102,8 @@ internal sealed class SshdServer : IAsyncDisposable
         // The user must be able to reach its start directory through the (0700 by default) temp dir.
         await MustAsync("chmod", "755", dir, Path.Combine(dir, "home"));
 
-        await MustAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(dir, "host_ed25519"));
-        await MustAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(dir, "client_ed25519"));
+        await MustAsync(SshKeygen, "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(dir, "host_ed25519"));
+        await MustAsync(SshKeygen, "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(dir, "client_ed25519"));
         File.Copy(Path.Combine(dir, "client_ed25519.pub"), Path.Combine(dir, "authorized_keys"));
 
         var port = FreePort();
@@ -153,32 +159,33 @@ internal sealed class SshdServer : IAsyncDisposable
     /// <summary>A known_hosts file in the fixture directory that pins a different (freshly generated) key for this server.</summary>
     public async Task<string> WrongKnownHostsAsync()
     {
-        var other = Path.Combine(Directory, "other_host_ed25519");
-        await MustAsync("ssh-keygen", "-q", "-t", "ed25519", "-N", string.Empty, "-f", other);
+        // A fresh name per call: ssh-keygen refuses to overwrite without a terminal, and a class fixture's server is shared.
+        var other = Path.Combine(Directory, "other_host_" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4)));
+        await MustAsync(SshKeygen, "-q", "-t", "ed25519", "-N", string.Empty, "-f", other);
         var key = File.ReadAllText(other + ".pub").Split(' ');
-        var path = Path.Combine(Directory, "wrong_known_hosts");
+        var path = other + ".known_hosts";
         File.WriteAllText(path, $"[127.0.0.1]:{Port} {key[0]} {key[1]}\n");
         return path;
     }
 
     public async ValueTask DisposeAsync()
     {
-        // Only the sshd this fixture started (the listener; its per-connection children exit with their clients).
-        ProcessRunner.KillTree(_process);
-        await Task.Yield();
+        // Only the sshd this fixture started, by its own process handle, with any per-connection children still alive.
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _process.WaitForExitAsync(wait.Token);
+        }
+        catch (InvalidOperationException)
+        {
+            // Already exited.
+        }
+
         _process.Dispose();
         if (System.IO.Directory.Exists(Directory))
         {
             System.IO.Directory.Delete(Directory, recursive: true);
-        }
-    }
-
-    private static async Task MustAsync(string file, params string[] args)
-    {
-        var result = await ProcessRunner.RunAsync(file, args, new Dictionary<string, string?> { ["DEBIAN_FRONTEND"] = "noninteractive" }, timeout: TimeSpan.FromMinutes(1));
-        if (!result.Succeeded)
-        {
-            throw new InvalidOperationException(result.Describe());
         }
     }
 
@@ -189,20 +196,68 @@ internal sealed class SshdServer : IAsyncDisposable
             return;
         }
 
-        var exists = await ProcessRunner.RunAsync("id", [PasswordUser], timeout: TimeSpan.FromSeconds(30));
-        if (!exists.Succeeded)
+        if ((await RunAsync("id", [PasswordUser])).ExitCode != 0)
         {
             await MustAsync("useradd", "-M", "-d", "/nonexistent", "-s", "/bin/sh", PasswordUser);
         }
 
         var password = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
-        var result = await ProcessRunner.RunAsync("chpasswd", [], timeout: TimeSpan.FromSeconds(30), standardInput: $"{PasswordUser}:{password}\n");
-        if (!result.Succeeded)
+        var chpasswd = await RunAsync("chpasswd", [], standardInput: $"{PasswordUser}:{password}\n");
+        if (chpasswd.ExitCode != 0)
         {
-            throw new InvalidOperationException(result.Describe());
+            throw new InvalidOperationException($"chpasswd could not set the password of {PasswordUser}: {chpasswd.Stderr}");
         }
 
         _password = password;
+    }
+
+    private static async Task MustAsync(string file, params string[] args)
+    {
+        var (exitCode, stderr) = await RunAsync(file, args);
+        if (exitCode != 0)
+        {
+            throw new InvalidOperationException(
+                $"{file} {string.Join(' ', args)} exited with {exitCode.ToString(CultureInfo.InvariantCulture)}: {stderr}");
+        }
+    }
+
+    /// <summary>Runs a short setup command to completion (killed after <see cref="CommandTimeout"/>).</summary>
+    private static async Task<(int ExitCode, string Stderr)> RunAsync(string file, string[] args, string? standardInput = null)
+    {
+        var start = new ProcessStartInfo(file)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{file} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (standardInput is not null)
+        {
+            await process.StandardInput.WriteAsync(standardInput);
+        }
+
+        process.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(CommandTimeout);
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {CommandTimeout.TotalSeconds:0} s");
+        }
+
+        await stdout;
+        return (process.ExitCode, await stderr);
     }
 
     private static int FreePort()

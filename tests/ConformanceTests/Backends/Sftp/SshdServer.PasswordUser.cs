@@ -1,0 +1,10 @@
+namespace VfsGateway.TestSupport;
+
+/// <summary>
+/// This project's password user for the shared fixture (tests/Shared/SshdServer.cs). The integration
+/// tests use another name: the two test processes must never reset each other's password.
+/// </summary>
+internal sealed partial class SshdServer
+{
+    public const string PasswordUser = "gwsftp";
+}
