@@ -221,8 +221,9 @@ internal sealed partial class VfsCache
         var (start, count) = (range ?? new ByteRange(0)).Resolve(data.Size);
         var access = data.IsComplete ? FileAccess.Read : FileAccess.ReadWrite;
         // A blocking handle: reads of cached data hit the page cache, and on Linux an asynchronous
-        // handle hops to the thread pool for every buffer (the local backend reads the same way).
-        var handle = File.OpenHandle(data.FilePath, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete);
+        // handle hops to the thread pool for every buffer. Sequential read-ahead for cache files
+        // that left the page cache. The local backend opens its files the same way.
+        var handle = File.OpenHandle(data.FilePath, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
         item.OpenCount++;
         item.LastAccess = _time.GetUtcNow();
         return new CacheReadStream(this, item, data, handle, start, count);
