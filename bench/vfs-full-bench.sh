@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# VFS cache: (1) mode full reading one object twice, (2) peak RSS while data passes through the cache in mode writes.
+# VFS cache: (1) mode full reading one object twice, also over a slowed backend, (2) peak RSS while
+# data passes through the cache in mode writes.
 #
 #   bench/vfs-full-bench.sh                  # 1 GiB object, 10 GiB through the cache, Release build
 #   SIZE_MIB=256 PASS_GIB=2 bench/vfs-full-bench.sh   # quick run
+#   BWLIMIT=100M bench/vfs-full-bench.sh     # the slowed backend's rate (default 200M = 200 MiB/s)
 #
 # (1) `gateway serve s3 local:ROOT --vfs-cache-mode full` serves a SIZE_MIB object; curl GETs it twice.
 #     The first read fetches from the backend into the cache, the second is served from the cache. The
@@ -11,6 +13,11 @@
 #     target ≤ 1.2×. `cat FILE > /dev/null` is shown for scale (no HTTP at all). Each read runs REPEAT
 #     times, interleaved, medians are reported; the page cache is warm for all of them (the box has more
 #     RAM than the object), so this compares CPU paths, not disks.
+#     Slowed backend (the case mode full is for): the same two reads with `--bwlimit BWLIMIT`, which
+#     limits every byte between the gateway and the backend (src/Vfs/Throttle) but not reads served
+#     from the cache. The first read is bounded by the limit (its floor SIZE/BWLIMIT is printed), the
+#     second must not touch the backend (same metric checks) and is compared with the mode-off read
+#     of the local disk: target <= 1.2x.
 # (2) `serve s3 --vfs-cache-mode writes --vfs-write-back 0s` takes PASS_GIB PUTs of 1 GiB each (curl -T)
 #     while it uploads them in the background; after the queue drained, VmHWM of the gateway (its peak
 #     resident set) is read from /proc/PID/status. Target: flat, independent of the amount passed.
@@ -22,6 +29,7 @@ ROOT=$PWD
 SIZE_MIB=${SIZE_MIB:-1024}
 PASS_GIB=${PASS_GIB:-10}
 REPEAT=${REPEAT:-3}
+BWLIMIT=${BWLIMIT:-200M}
 WORK=${BENCH_DIR:-$ROOT/bench/out}/vfs
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
@@ -39,6 +47,10 @@ wait_port() {
   for i in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
   return 1
 }
+# rclone's --bwlimit sizes (binary suffixes, a bare number is KiB) -> bytes per second
+rate_bytes() { awk -v r="$1" 'BEGIN { n = r + 0; s = toupper(substr(r, length(r))); m = 1024
+  if (s == "B") m = 1; else if (s == "K") m = 1024; else if (s == "M") m = 1048576; else if (s == "G") m = 1073741824
+  printf "%.0f", n * m }'; }
 metric() { curl -sf "http://127.0.0.1:$1/_gateway/metrics" | awk -v m="$2" '$1 == m { print $2 }'; }
 
 PIDS=()
@@ -92,7 +104,7 @@ get_seconds() {
 
 # ---------------------------------------------------------------- (1) mode full, two reads
 cat "$OBJECT" >/dev/null  # warm the page cache
-OFF_S="" CAT_S="" FIRST_S="" SECOND_S=""
+OFF_S="" CAT_S="" FIRST_S="" SECOND_S="" SLOW_FIRST_S="" SLOW_SECOND_S=""
 for round in $(seq 1 "$REPEAT"); do
   log "round $round/$REPEAT"
   t0=$(now); cat "$OBJECT" >/dev/null; t1=$(now); CAT_S+=" $(elapsed "$t0" "$t1")"
@@ -111,9 +123,21 @@ for round in $(seq 1 "$REPEAT"); do
   [ "$(metric "$PORT" gateway_vfs_cache_misses_total)" = "$misses" ] || die "the second read fetched from the backend (misses went up)"
   [ "$(metric "$PORT" gateway_vfs_cache_hits_total)" -gt "$hits" ] || die "the second read was not counted as a cache hit"
   stop_pid "$GW_PID"
+
+  rm -rf "$WORK/cache"
+  start_gateway "slow-$round" --vfs-cache-mode full --cache-dir "$WORK/cache" --bwlimit "$BWLIMIT"
+  SLOW_FIRST_S+=" $(get_seconds "$PORT")"
+  misses=$(metric "$PORT" gateway_vfs_cache_misses_total)
+  hits=$(metric "$PORT" gateway_vfs_cache_hits_total)
+  SLOW_SECOND_S+=" $(get_seconds "$PORT")"
+  [ "$(metric "$PORT" gateway_vfs_cache_misses_total)" = "$misses" ] || die "the second read over the slowed backend fetched from the backend (misses went up)"
+  [ "$(metric "$PORT" gateway_vfs_cache_hits_total)" -gt "$hits" ] || die "the second read over the slowed backend was not counted as a cache hit"
+  stop_pid "$GW_PID"
 done
 CAT_M=$(echo "$CAT_S" | median); OFF_M=$(echo "$OFF_S" | median)
 FIRST_M=$(echo "$FIRST_S" | median); SECOND_M=$(echo "$SECOND_S" | median)
+SLOW_FIRST_M=$(echo "$SLOW_FIRST_S" | median); SLOW_SECOND_M=$(echo "$SLOW_SECOND_S" | median)
+FLOOR_S=$(awk -v b="$BYTES" -v r="$(rate_bytes "$BWLIMIT")" 'BEGIN { printf "%.3f", b / r }')
 rm -rf "$WORK/cache"
 
 # ---------------------------------------------------------------- (2) writes mode, peak RSS
@@ -155,5 +179,12 @@ VFS cache benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $LOA
 | mode full, second read (from the cache) | $SECOND_M | $(mbps "$BYTES" "$SECOND_M") |
 raw seconds: cat [$CAT_S ] off [$OFF_S ] first [$FIRST_S ] second [$SECOND_S ]
 second read / mode off: $(ratio "$SECOND_M" "$OFF_M")x (target <= 1.2x); second read / cat: $(ratio "$SECOND_M" "$CAT_M")x
+(1b) the same object over a slowed backend: mode full with --bwlimit $BWLIMIT (floor for a read from the backend: ${FLOOR_S}s)
+| read | seconds | MB/s |
+|---|---|---|
+| mode full, first read (from the slowed backend) | $SLOW_FIRST_M | $(mbps "$BYTES" "$SLOW_FIRST_M") |
+| mode full, second read (from the cache) | $SLOW_SECOND_M | $(mbps "$BYTES" "$SLOW_SECOND_M") |
+raw seconds: first [$SLOW_FIRST_S ] second [$SLOW_SECOND_S ]
+second read / mode off (local disk): $(ratio "$SLOW_SECOND_M" "$OFF_M")x (target <= 1.2x); second / first: $(ratio "$SLOW_SECOND_M" "$SLOW_FIRST_M")x; first / floor: $(ratio "$SLOW_FIRST_M" "$FLOOR_S")x
 (2) mode writes, $PASS_GIB GiB PUT and uploaded in ${PASS_S}s: gateway VmHWM $((HWM_KB / 1024)) MiB (at start $((HWM_START / 1024)) MiB), VmRSS after $((RSS_KB / 1024)) MiB
 REPORT

@@ -37,6 +37,12 @@ public sealed record VfsOptions
     /// <summary>--vfs-read-chunk-size: in mode full, missing data is fetched from the backend in chunks of at least this size (read-ahead).</summary>
     public long ReadChunkSize { get; init; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// --bwlimit: the most bytes per second between the gateway and the backend, per direction,
+    /// shared by all transfers. Reads served from the cache and server-side copies are not limited.
+    /// </summary>
+    public BandwidthLimit BwLimit { get; init; } = BandwidthLimit.Off;
+
     /// <summary>How long disposing the Vfs waits for running uploads before it leaves them queued for the next start.</summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
@@ -79,6 +85,11 @@ public sealed record VfsOptions
         if (CacheMaxSize is < 0 || ReadChunkSize < 4096)
         {
             throw new VfsException(VfsErrorKind.Invalid, "--vfs-cache-max-size must not be negative and --vfs-read-chunk-size must be at least 4 KiB");
+        }
+
+        if (BwLimit is null || BwLimit.UploadBytesPerSecond is <= 0 || BwLimit.DownloadBytesPerSecond is <= 0)
+        {
+            throw new VfsException(VfsErrorKind.Invalid, "--bwlimit rates must be positive (or off)");
         }
     }
 

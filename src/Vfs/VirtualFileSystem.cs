@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using VfsGateway.Vfs.Cache;
 using VfsGateway.Vfs.Metadata;
+using VfsGateway.Vfs.Throttle;
 
 namespace VfsGateway.Vfs;
 
@@ -35,9 +36,9 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
     /// </summary>
     public VirtualFileSystem(IBackend backend, VfsOptions? options = null, ILogger<VirtualFileSystem>? logger = null)
     {
-        _backend = backend;
         Options = options ?? VfsOptions.Default;
         Options.Validate();
+        _backend = ThrottledBackend.Wrap(backend, Options.BwLimit, TimeProvider.System);
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _dirCache = new DirCache(Options.DirCacheTime, TimeProvider.System);
         if (backend.Features.Metadata is { } native)
@@ -46,7 +47,7 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
         }
         else
         {
-            _sidecar = new SidecarMetadataStore(backend, PutToBackendAsync, _logger);
+            _sidecar = new SidecarMetadataStore(_backend, PutToBackendAsync, _logger);
             _metadataStorage = _sidecar;
         }
 
@@ -107,6 +108,9 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
 
     /// <summary>Test hook into the cache (null in mode off).</summary>
     internal VfsCache? Cache => _cache;
+
+    /// <summary>The --bwlimit buckets (null when no limit is set).</summary>
+    internal ThrottledBackend? Throttle => _backend as ThrottledBackend;
 
     public async ValueTask<Entry> StatAsync(VfsPath path, CancellationToken cancellationToken)
     {

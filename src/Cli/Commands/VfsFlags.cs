@@ -22,6 +22,7 @@ internal sealed class VfsFlags
     private readonly Option<string> _maxAge = DurationFlag("--vfs-cache-max-age", "Clean cached data not used for this long is evicted", "1h");
     private readonly Option<string> _pollInterval = DurationFlag("--vfs-cache-poll-interval", "How often the cache is checked for eviction", "1m");
     private readonly Option<string> _readChunkSize = SizeFlag("--vfs-read-chunk-size", "In mode full, missing data is fetched in chunks of at least this size", "4M");
+    private readonly Option<string> _bwLimit = BandwidthFlag();
     private readonly Option<string> _dirCacheTime;
     private readonly Option<int> _transfers = new("--transfers")
     {
@@ -40,7 +41,7 @@ internal sealed class VfsFlags
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { _cacheMode, _cacheDir, _writeBack, _maxSize, _maxAge, _pollInterval, _readChunkSize, _dirCacheTime, _transfers })
+        foreach (var option in new Option[] { _cacheMode, _cacheDir, _writeBack, _maxSize, _maxAge, _pollInterval, _readChunkSize, _dirCacheTime, _transfers, _bwLimit })
         {
             command.Add(option);
         }
@@ -58,6 +59,7 @@ internal sealed class VfsFlags
         ReadChunkSize = ParseSize(parse.GetValue(_readChunkSize)),
         DirCacheTime = ParseDuration(parse.GetValue(_dirCacheTime)),
         Transfers = parse.GetValue(_transfers),
+        BwLimit = BandwidthLimit.TryParse(parse.GetValue(_bwLimit), out var limit, out var error) ? limit : throw CliException.Usage(error),
     };
 
     private static Option<string> Text(string name, string description, string helpName, string defaultValue) => new(name)
@@ -88,6 +90,23 @@ internal sealed class VfsFlags
             if (result.Tokens.SingleOrDefault()?.Value is { } v && v != "off" && !ByteSize.TryParse(v, out _, out var error))
             {
                 result.AddError($"{name}: {error}");
+            }
+        });
+        return option;
+    }
+
+    private static Option<string> BandwidthFlag()
+    {
+        var option = Text(
+            "--bwlimit",
+            "Bandwidth limit to and from the backend, all transfers together: RATE or UP:DOWN per second, e.g. 10M (MiB/s; a bare number is KiB/s) or 10M:100M; reads from the VFS cache are not limited; off = no limit",
+            "rate",
+            "off");
+        option.Validators.Add(result =>
+        {
+            if (result.Tokens.SingleOrDefault()?.Value is { } v && !BandwidthLimit.TryParse(v, out _, out var error))
+            {
+                result.AddError(error);
             }
         });
         return option;

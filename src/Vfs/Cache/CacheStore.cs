@@ -41,6 +41,25 @@ internal sealed class CacheStore : IDisposable
 
     public string Root { get; }
 
+    /// <summary>
+    /// Runs the record serializer once at start. Its first use in a process loads and compiles the
+    /// JSON writer (~0.1 s), and records are written under an item's lock: without this the
+    /// first read that fills the cache keeps the next reader of the same file waiting that long.
+    /// </summary>
+    public static void WarmUp()
+    {
+        var record = new CacheRecord
+        {
+            Path = "warm-up",
+            Size = 0,
+            ModTime = DateTimeOffset.UnixEpoch,
+            State = CacheRecord.CleanState,
+            Generation = 0,
+            Ranges = [[0, 1]],
+        };
+        JsonSerializer.Serialize(Stream.Null, record, CacheJsonContext.Default.CacheRecord);
+    }
+
     public string RecordPath(string key) => CacheNames.RecordPath(Root, key);
 
     public string DataPath(string key, long generation) => CacheNames.DataPath(Root, key, generation);

@@ -116,6 +116,12 @@ internal sealed partial class VfsCache
     }
 
     /// <summary>Called when a cache read stream closes: persists newly fetched ranges and lets go of the item.</summary>
+    /// <remarks>
+    /// The range map may only claim bytes that are on disk, so the data is fsynced before the record
+    /// is written. The fsync (up to a whole object's write-back) runs outside the item's lock: a
+    /// reader opening the item meanwhile (the second GET right after the first) must not wait for
+    /// it. The item stays open until the record is written, so eviction leaves the file alone.
+    /// </remarks>
     internal async ValueTask ReleaseAsync(CacheItem item, CacheData data, SafeFileHandle handle, bool fetched)
     {
         if (fetched)
@@ -127,27 +133,86 @@ internal sealed partial class VfsCache
             Stats.Hit();
         }
 
+        List<long[]>? snapshot = null;
         await item.Lock.WaitAsync().ConfigureAwait(false);
         try
         {
-            item.OpenCount--;
-            item.LastAccess = _time.GetUtcNow();
-            if (data.RangesChanged && ReferenceEquals(item.Data, data) && item.Record is { IsDirty: false } record && !_abandoned)
+            if (data.RangesChanged && ReferenceEquals(item.Data, data) && item.Record is { IsDirty: false } && !_abandoned)
             {
-                // The range map may only claim bytes that are on disk: fsync the data before the record.
-                RandomAccess.FlushToDisk(handle);
-                var updated = record with { Ranges = data.Ranges.ToRecord(), LastAccess = item.LastAccess };
-                await WithSpaceRetryAsync(() => _store.WriteRecordAsync(item.Key, updated, CancellationToken.None)).ConfigureAwait(false);
-                item.Record = updated;
+                // Only what is written now is claimed; ranges fetched later mark the data changed again.
+                snapshot = data.Ranges.ToRecord();
                 data.RangesChanged = false;
             }
-
-            RemoveIfUnused(item);
+            else
+            {
+                CloseLocked(item);
+                return;
+            }
         }
         finally
         {
             item.Lock.Release();
         }
+
+        var persisted = false;
+        try
+        {
+            RandomAccess.FlushToDisk(handle);
+            await item.Lock.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                // A concurrent release of the same generation may have written a larger snapshot
+                // already (ranges only grow within a generation): never replace it by a smaller one.
+                if (ReferenceEquals(item.Data, data) && item.Record is { IsDirty: false } record && !_abandoned
+                    && (record.Ranges is null || Covered(snapshot) > Covered(record.Ranges)))
+                {
+                    var updated = record with { Ranges = snapshot, LastAccess = _time.GetUtcNow() };
+                    await WithSpaceRetryAsync(() => _store.WriteRecordAsync(item.Key, updated, CancellationToken.None)).ConfigureAwait(false);
+                    item.Record = updated;
+                }
+
+                persisted = true;
+                CloseLocked(item);
+            }
+            finally
+            {
+                item.Lock.Release();
+            }
+        }
+        finally
+        {
+            if (!persisted)
+            {
+                await item.Lock.WaitAsync().ConfigureAwait(false);
+                try
+                {
+                    data.RangesChanged = true;
+                    CloseLocked(item);
+                }
+                finally
+                {
+                    item.Lock.Release();
+                }
+            }
+        }
+    }
+
+    private void CloseLocked(CacheItem item)
+    {
+        item.OpenCount--;
+        item.LastAccess = _time.GetUtcNow();
+        RemoveIfUnused(item);
+    }
+
+    private static long Covered(List<long[]>? ranges)
+    {
+        long covered = 0;
+        foreach (var r in ranges ?? [])
+        {
+            covered += r[1] - r[0];
+        }
+
+        return covered;
     }
 
     private CacheReadStream OpenLocked(CacheItem item, ByteRange? range)
@@ -156,8 +221,9 @@ internal sealed partial class VfsCache
         var (start, count) = (range ?? new ByteRange(0)).Resolve(data.Size);
         var access = data.IsComplete ? FileAccess.Read : FileAccess.ReadWrite;
         // A blocking handle: reads of cached data hit the page cache, and on Linux an asynchronous
-        // handle hops to the thread pool for every buffer (the local backend reads the same way).
-        var handle = File.OpenHandle(data.FilePath, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete);
+        // handle hops to the thread pool for every buffer. Sequential read-ahead for cache files
+        // that left the page cache. The local backend opens its files the same way.
+        var handle = File.OpenHandle(data.FilePath, FileMode.Open, access, FileShare.ReadWrite | FileShare.Delete, FileOptions.SequentialScan);
         item.OpenCount++;
         item.LastAccess = _time.GetUtcNow();
         return new CacheReadStream(this, item, data, handle, start, count);
@@ -181,11 +247,12 @@ internal sealed partial class VfsCache
                     }
 
                     await WriteAtAsync(handle, buffer.AsMemory(0, read), position, cancellationToken).ConfigureAwait(false);
-                    data.Ranges.Add(position, position + read);
-                    data.RangesChanged = true;
+                    data.AddRange(position, position + read);
                     Stats.AddCacheSize(read);
                     position += read;
                 }
+
+                NativeSync.StartWriteback(handle, start, end - start);
             }
             finally
             {

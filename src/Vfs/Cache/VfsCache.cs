@@ -38,6 +38,7 @@ internal sealed partial class VfsCache : IAsyncDisposable
         try
         {
             Recover();
+            CacheStore.WarmUp();
         }
         catch
         {

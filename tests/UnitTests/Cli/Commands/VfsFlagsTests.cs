@@ -20,6 +20,20 @@ public sealed class VfsFlagsTests
         Assert.Equal(4, options.Transfers);
         Assert.Equal(4L << 20, options.ReadChunkSize);
         Assert.Equal("memory:", options.RemoteName);
+        Assert.True(options.BwLimit.IsOff);
+    }
+
+    [Fact]
+    public void Options_BwLimit_IsParsedTheRcloneWay()
+    {
+        var (command, flags) = Build("0s");
+        var parse = command.Parse("--bwlimit 10M:512k");
+        Assert.Empty(parse.Errors);
+
+        var options = flags.Options(parse, "x:");
+
+        Assert.Equal(10L << 20, options.BwLimit.UploadBytesPerSecond);
+        Assert.Equal(512L << 10, options.BwLimit.DownloadBytesPerSecond);
     }
 
     [Fact]
@@ -41,6 +55,8 @@ public sealed class VfsFlagsTests
     [InlineData("--vfs-cache-mode sometimes")]
     [InlineData("--vfs-write-back 5x")]
     [InlineData("--vfs-cache-max-size lots")]
+    [InlineData("--bwlimit 10Q")]
+    [InlineData("--bwlimit 1M:2M:3M")]
     public void Parse_BadValue_IsAUsageError(string args)
     {
         var (command, _) = Build("5m");

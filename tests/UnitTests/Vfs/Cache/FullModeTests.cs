@@ -153,4 +153,77 @@ public sealed class FullModeTests
         await open.DisposeAsync();
         await WaitUntilAsync(() => vfs.CacheStats.Evictions == evictionsBefore + 1, "the item evicted once closed");
     }
+
+    [Fact]
+    public async Task Release_InterleavedReaders_RecordKeepsRangesOfBoth()
+    {
+        await using var ctx = new CacheTestContext();
+        var data = Bytes(400_000, 10);
+        await ctx.Backend.Inner.PutAsync(VfsPath.Parse("two.bin"), new MemoryStream(data), new PutOptions(data.Length), default);
+        var first = ctx.Open(ctx.Options(VfsCacheMode.Full));
+        var a = await first.OpenReadAsync(VfsPath.Parse("two.bin"), new ByteRange(0, 1000), default);
+        var b = await first.OpenReadAsync(VfsPath.Parse("two.bin"), new ByteRange(300_000, 1000), default);
+        var bufferA = new byte[1000];
+        var bufferB = new byte[1000];
+        await a.ReadExactlyAsync(bufferA);
+        await b.ReadExactlyAsync(bufferB);
+        await b.DisposeAsync();
+        await a.DisposeAsync();
+        await first.StopAsync(TimeSpan.FromSeconds(5));
+        var fetched = ctx.Backend.BytesRead;
+
+        var second = ctx.Open(ctx.Options(VfsCacheMode.Full));
+        Assert.Equal(data.AsSpan(0, 1000).ToArray(), await ReadAsync(second, "two.bin", new ByteRange(0, 1000)));
+        Assert.Equal(data.AsSpan(300_000, 1000).ToArray(), await ReadAsync(second, "two.bin", new ByteRange(300_000, 1000)));
+
+        Assert.Equal(data.AsSpan(0, 1000).ToArray(), bufferA);
+        Assert.Equal(data.AsSpan(300_000, 1000).ToArray(), bufferB);
+        Assert.Equal(fetched, ctx.Backend.BytesRead);
+    }
+
+    [Fact]
+    public async Task Release_RecordWriteFails_ItemIsNoLongerOpen()
+    {
+        await using var ctx = new CacheTestContext();
+        var data = Bytes(100_000, 11);
+        await ctx.Backend.Inner.PutAsync(VfsPath.Parse("nospace.bin"), new MemoryStream(data), new PutOptions(data.Length), default);
+        var vfs = ctx.Open(ctx.Options(VfsCacheMode.Full) with { CachePollInterval = TimeSpan.FromHours(1) });
+        var stream = await vfs.OpenReadAsync(VfsPath.Parse("nospace.bin"), null, default);
+        var copy = new MemoryStream();
+        await stream.CopyToAsync(copy);
+        vfs.Cache!.WriteFault = () => new IOException("No space left on device", 28);
+
+        var e = await Assert.ThrowsAsync<VfsException>(async () => await stream.DisposeAsync());
+        vfs.Cache.WriteFault = null;
+        await vfs.Cache.EvictAsync(forSpace: true);
+
+        Assert.Equal(VfsErrorKind.InsufficientStorage, e.Kind);
+        Assert.Equal(data, copy.ToArray());
+        Assert.Equal(1, vfs.CacheStats.Evictions);
+        Assert.Equal(0, vfs.CacheStats.CacheSize);
+    }
+
+    [Fact]
+    public async Task Read_CompleteItemEvictedWhileOpen_ReaderKeepsItsBytes()
+    {
+        await using var ctx = new CacheTestContext();
+        var v1 = Bytes(200_000, 12);
+        await ctx.Backend.Inner.PutAsync(VfsPath.Parse("gone.bin"), new MemoryStream(v1), new PutOptions(v1.Length), default);
+        var vfs = ctx.Open(ctx.Options(VfsCacheMode.Full) with { DirCacheTime = TimeSpan.Zero });
+        Assert.Equal(v1, await ReadAsync(vfs, "gone.bin"));
+        var open = await vfs.OpenReadAsync(VfsPath.Parse("gone.bin"), null, default);
+        var head = new byte[1000];
+        await open.ReadExactlyAsync(head);
+
+        // A changed remote object invalidates the clean copy under the open reader.
+        var v2 = Bytes(200_000, 13);
+        await ctx.Backend.Inner.PutAsync(VfsPath.Parse("gone.bin"), new MemoryStream(v2), new PutOptions(v2.Length), default);
+        Assert.Equal(v2, await ReadAsync(vfs, "gone.bin"));
+        var rest = new MemoryStream();
+        await open.CopyToAsync(rest);
+        await open.DisposeAsync();
+
+        Assert.Equal(v1.AsSpan(0, 1000).ToArray(), head);
+        Assert.Equal(v1.AsSpan(1000).ToArray(), rest.ToArray());
+    }
 }
