@@ -15,8 +15,10 @@
 # process this script starts is stopped by its PID. Prints a summary table with the ratios and targets.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$PWD
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+cd "$ROOT"
 SIZE_MIB=${SIZE_MIB:-1024}
 SEED=${SEED:-42}
 AUTH_REQUESTS=${AUTH_REQUESTS:-1000}
@@ -26,51 +28,13 @@ WORK=${BENCH_DIR:-$ROOT/bench/out}
 NOVERIFY_REFERENCE=${NOVERIFY_REFERENCE:-1}
 DATA=$WORK/dataset-$SIZE_MIB-$SEED
 export RESTIC_PASSWORD=bench-password
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-CLK_TCK=$(getconf CLK_TCK)
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  local i
-  for i in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
-  return 1
-}
-# user+sys CPU seconds of a running process (fields 14 and 15 of /proc/PID/stat, after the comm field).
-cpu_seconds() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f", ($12 + $13) / t }'; }
-user_seconds() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f", $12 / t }'; }
-sys_seconds() { sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f", $13 / t }'; }
+require_tools "apt-get install -y restic rclone apache2-utils curl openssl" restic rclone htpasswd curl python3 dotnet openssl
 
-PIDS=()
-stop_pid() {
-  local pid=$1
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  local kept=() p
-  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
-  PIDS=("${kept[@]}")
-}
-cleanup() { local p; for p in "${PIDS[@]}"; do stop_pid "$p"; done; }  # only what this script started
-trap cleanup EXIT
-
-for tool in restic rclone htpasswd curl python3 dotnet openssl; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y restic rclone apache2-utils curl openssl)"
-done
-
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_BEFORE=$(loadavg)
 
 # ---------------------------------------------------------------- build + data set
-log "building the gateway (Release)"
-dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null
-GATEWAY=$ROOT/src/Cli/bin/Release/net10.0/gateway
-[ -x "$GATEWAY" ] || die "$GATEWAY was not built"
+build_gateway
 
 mkdir -p "$WORK"
 if [ ! -f "$DATA/.complete" ]; then
@@ -114,7 +78,6 @@ start_server() {  # start_server LOGFILE CMD... -> sets SERVER_PID, waits for $P
   wait_port "$PORT" || { cat "$logfile" >&2; die "server did not open port $PORT: $*"; }
 }
 
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 declare -A R
 GW_B=() GW_R=() GW_C=() GW_S=() GW_BC=() GW_U=() GW_Y=() RC_B=() RC_R=() RC_C=() RC_BC=() RC_U=() RC_Y=() LO_B=() LO_R=()
 NV_B=() NV_R=() NV_C=()
@@ -211,10 +174,10 @@ R[na_first]=$(median "${NA_F[@]}") R[bc_first]=$(median "${BC_F[@]}")
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r <= t) print "ok"; else print "MISSED" }'; }
 row() { printf '%-34s %10s %10s %8s %8s  %s\n' "$@"; }
 {
-  echo "restic-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), restic $(restic version | cut -d' ' -f2), $(rclone version | head -n1)"
+  echo "restic-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(cpu_model)), restic $(restic version | cut -d' ' -f2), $(rclone version | head -n1)"
   echo "data set: $((DATA_BYTES >> 20)) MiB in $DATA_FILES files (seed $SEED); medians of $REPEAT rounds; auth: $AUTH_REQUESTS HEAD /config on 4 parallel keep-alive connections after restic init (credential cache warm), medians of $AUTH_REPEAT rounds"
   [ -n "${GATEWAY_FLAGS:-}" ] && echo "gateway extra flags: $GATEWAY_FLAGS"
-  echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "load average before: $LOAD_BEFORE, after: $(loadavg)"
   echo
   row "measure" "gateway" "reference" "ratio" "target" "verdict"
   row "backup wall s (vs rclone)" "${R[gw_backup]}" "${R[rc_backup]}" "$(ratio "${R[gw_backup]}" "${R[rc_backup]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_backup]}" "${R[rc_backup]}")" 0.95)"

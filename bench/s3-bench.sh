@@ -14,55 +14,24 @@
 # Needs: apt-get install -y nginx wrk awscli curl
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$PWD
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+BENCH_TAG=s3-bench MEDIAN_FMT=%.1f
+
+cd "$ROOT"
 SIZE_MIB=${SIZE_MIB:-1024}
 MP_MIB=${MP_MIB:-2048}
 REPEAT=${REPEAT:-3}
 WRK_SECONDS=${WRK_SECONDS:-10}
 WORK=${BENCH_DIR:-$ROOT/bench/out}/s3
 AK=bench-access SK=bench-secret
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 
-log() { printf '[s3-bench] %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.1f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  local i
-  for i in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
-  return 1
-}
-# MB/s (10^6 bytes) from curl's size_download/size_upload and time_total.
-mbps() { awk -v b="$1" -v t="$2" 'BEGIN { printf "%.0f", b / t / 1e6 }'; }
-vm_kib() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
+require_tools "apt-get install -y nginx wrk curl awscli" nginx wrk curl python3 dotnet /usr/bin/aws
 
-PIDS=()
-stop_pid() {
-  local pid=$1 p kept=()
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
-  PIDS=("${kept[@]}")
-}
-cleanup() { local p; for p in "${PIDS[@]}"; do stop_pid "$p"; done; }  # only what this script started
-trap cleanup EXIT
-
-for tool in nginx wrk curl python3 dotnet /usr/bin/aws; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y nginx wrk curl awscli)"
-done
-
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_BEFORE=$(loadavg)
 
 # ---------------------------------------------------------------- build + data
-log "building the gateway (Release)"
-dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null
-GATEWAY=$ROOT/src/Cli/bin/Release/net10.0/gateway
-[ -x "$GATEWAY" ] || die "$GATEWAY was not built"
+build_gateway
 
 rm -rf "$WORK/gw" "$WORK/nginx" "$WORK/down"
 mkdir -p "$WORK/gw/bench" "$WORK/nginx/root" "$WORK/nginx/tmp" "$WORK/down"
@@ -167,12 +136,12 @@ EOF
 env AWS_CONFIG_FILE="$WORK/aws.config" AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_DEFAULT_REGION=us-east-1 \
     AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK \
     /usr/bin/aws --endpoint-url "http://127.0.0.1:$GW_PORT" s3 mb s3://mp-bench >/dev/null
-T0=$(date +%s.%N)
+T0=$(now)
 env AWS_CONFIG_FILE="$WORK/aws.config" AWS_SHARED_CREDENTIALS_FILE=/dev/null AWS_DEFAULT_REGION=us-east-1 \
     AWS_ACCESS_KEY_ID=$AK AWS_SECRET_ACCESS_KEY=$SK \
     /usr/bin/aws --endpoint-url "http://127.0.0.1:$GW_PORT" s3 cp --only-show-errors "$MP" s3://mp-bench/multipart.bin
-T1=$(date +%s.%N)
-MP_S=$(awk -v a="$T0" -v b="$T1" 'BEGIN { printf "%.1f", b - a }')
+T1=$(now)
+MP_S=$(elapsed "$T0" "$T1" %.1f)
 HWM=$(vm_kib "$GW_PID" VmHWM)
 RSS_END=$(vm_kib "$GW_PID" VmRSS)
 [ "$(stat -c %s "$WORK/gw/mp-bench/multipart.bin")" = "$(stat -c %s "$MP")" ] || die "the multipart object has the wrong size"
@@ -185,9 +154,9 @@ R_GET=$(median "${GW_GET[@]}") N_GET=$(median "${NG_GET[@]}") R_PUT=$(median "${
 verdict_ge() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r >= t) print "ok"; else print "MISSED" }'; }
 row() { printf '%-40s %10s %10s %7s %8s  %s\n' "$@"; }
 {
-  echo "s3-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n1)), $(nginx -v 2>&1 | cut -d' ' -f3), $(/usr/bin/aws --version | cut -d' ' -f1)"
-  echo "object: $((OBJ_BYTES >> 20)) MiB, curl, page cache warm, medians of $REPEAT rounds (GET: $(echo "${GW_GET[*]}") vs $(echo "${NG_GET[*]}"); PUT: $(echo "${GW_PUT[*]}") vs $(echo "${NG_PUT[*]}"))"
-  echo "load average before: $LOAD_BEFORE, after: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "s3-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(cpu_model)), $(nginx -v 2>&1 | cut -d' ' -f3), $(/usr/bin/aws --version | cut -d' ' -f1)"
+  echo "object: $((OBJ_BYTES >> 20)) MiB, curl, page cache warm, medians of $REPEAT rounds (GET: ${GW_GET[*]} vs ${NG_GET[*]}; PUT: ${GW_PUT[*]} vs ${NG_PUT[*]})"
+  echo "load average before: $LOAD_BEFORE, after: $(loadavg)"
   echo
   row "measure" "gateway" "nginx" "ratio" "target" "verdict"
   row "GET ${SIZE_MIB} MiB MB/s (--no-auth)" "$R_GET" "$N_GET" "$(ratio "$R_GET" "$N_GET")" ">=0.80" "$(verdict_ge "$(ratio "$R_GET" "$N_GET")" 0.80)"

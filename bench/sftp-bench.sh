@@ -23,30 +23,18 @@
 # Needs: openssh-server openssh-sftp-server openssh-client curl python3 dotnet.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$PWD
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+MEDIAN_FMT=
+
+cd "$ROOT"
 SIZE_MIB=${SIZE_MIB:-1024}
 REPEAT=${REPEAT:-3}
 WORK=${BENCH_DIR:-$ROOT/bench/out}/sftp
 GATEWAY_FLAGS=${GATEWAY_FLAGS---no-verify-upload}
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
-CLK_TCK=$(getconf CLK_TCK)
+CLEANUP_DIRS=("$WORK/sshd")
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-mbps() { awk -v bytes="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", bytes / s / 1e6; else print "n/a" }'; }
-median() { printf '%s\n' "$@" | sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  local i
-  for i in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
-  return 1
-}
-cpu_of() { [ -r "/proc/$1/stat" ] && sed 's/^.*) //' "/proc/$1/stat" | awk -v t="$CLK_TCK" '{ printf "%.2f\n", ($12 + $13) / t }' || echo 0; }
+cpu_of() { cpu_seconds "$1" 2>/dev/null || echo 0; }  # 0 once the process is gone
 # user+sys CPU seconds of PID and its direct children (the gateway's ssh processes).
 tree_cpu() {
   local total=0 p
@@ -54,31 +42,12 @@ tree_cpu() {
   echo "$total"
 }
 
-PIDS=()
-stop_pid() {
-  local pid=$1
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  local kept=() p
-  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
-  PIDS=("${kept[@]}")
-}
-cleanup() { local p; for p in "${PIDS[@]}"; do stop_pid "$p"; done; rm -rf "$WORK/sshd"; }  # only what this script started
-trap cleanup EXIT
-
 [ -x /usr/sbin/sshd ] || die "/usr/sbin/sshd is missing (apt-get install -y openssh-server openssh-sftp-server)"
-for tool in ssh sftp ssh-keygen curl python3 dotnet sha256sum; do
-  command -v "$tool" >/dev/null || die "$tool is not installed (apt-get install -y openssh-client curl python3)"
-done
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+require_tools "apt-get install -y openssh-client curl python3" ssh sftp ssh-keygen curl python3 dotnet sha256sum
+LOAD_BEFORE=$(loadavg)
 
 # ---------------------------------------------------------------- build + data
-log "building the gateway (Release)"
-dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null
-GATEWAY=$ROOT/src/Cli/bin/Release/net10.0/gateway
-[ -x "$GATEWAY" ] || die "$GATEWAY was not built"
+build_gateway
 
 mkdir -p "$WORK"
 FILE=$WORK/random-$SIZE_MIB.bin
@@ -171,7 +140,7 @@ for round in $(seq 1 "$REPEAT"); do
 done
 GW_CPU=$(tree_cpu "$GW_PID") GW_OWN_CPU=$(cpu_of "$GW_PID") GW_SSH=$(pgrep -c -P "$GW_PID" || true)
 stop_pid "$GW_PID"
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_AFTER=$(loadavg)
 
 # ---------------------------------------------------------------- summary
 gu=$(median "${GW_UP[@]}") gd=$(median "${GW_DOWN[@]}") ou=$(median "${OS_UP[@]}") od=$(median "${OS_DOWN[@]}")

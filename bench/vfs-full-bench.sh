@@ -24,58 +24,27 @@
 # Only 127.0.0.1 is used; every process this script starts is stopped by its PID.
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$PWD
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+ELAPSED_FMT=%.3f MEDIAN_FMT=%.3f STOP_WAIT_TENTHS=100
+
+cd "$ROOT"
 SIZE_MIB=${SIZE_MIB:-1024}
 PASS_GIB=${PASS_GIB:-10}
 REPEAT=${REPEAT:-3}
 BWLIMIT=${BWLIMIT:-200M}
 WORK=${BENCH_DIR:-$ROOT/bench/out}/vfs
-export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
-unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 
-log() { printf '[bench] %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
-now() { date +%s.%N; }
-elapsed() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
-mbps() { awk -v bytes="$1" -v s="$2" 'BEGIN { if (s > 0) printf "%.0f", bytes / s / 1e6; else print "n/a" }'; }
-median() { tr ' ' '\n' | grep -v '^$' | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'; }
-wait_port() {
-  local i
-  for i in $(seq 1 300); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done
-  return 1
-}
 # rclone's --bwlimit sizes (binary suffixes, a bare number is KiB) -> bytes per second
 rate_bytes() { awk -v r="$1" 'BEGIN { n = r + 0; s = toupper(substr(r, length(r))); m = 1024
   if (s == "B") m = 1; else if (s == "K") m = 1024; else if (s == "M") m = 1048576; else if (s == "G") m = 1073741824
   printf "%.0f", n * m }'; }
 metric() { curl -sf "http://127.0.0.1:$1/_gateway/metrics" | awk -v m="$2" '$1 == m { print $2 }'; }
 
-PIDS=()
-stop_pid() {
-  local pid=$1
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-  local kept=() p
-  for p in "${PIDS[@]}"; do [ "$p" = "$pid" ] || kept+=("$p"); done
-  PIDS=("${kept[@]}")
-}
-cleanup() { local p; for p in "${PIDS[@]}"; do stop_pid "$p"; done; }  # only what this script started
-trap cleanup EXIT
+require_tools "" curl python3 dotnet
+LOAD_BEFORE=$(loadavg)
 
-for tool in curl python3 dotnet; do
-  command -v "$tool" >/dev/null || die "$tool is not installed"
-done
-LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
-
-log "building the gateway (Release)"
-dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null
-GATEWAY=$ROOT/src/Cli/bin/Release/net10.0/gateway
-[ -x "$GATEWAY" ] || die "$GATEWAY was not built"
+build_gateway
 
 rm -rf "$WORK"
 mkdir -p "$WORK/root/bucket" "$WORK/cache"
@@ -102,6 +71,18 @@ get_seconds() {
   elapsed "$t0" "$t1"
 }
 
+# second_read WHERE -> SECOND_READ_S: get_seconds once more on $PORT; that read must come from the cache
+# (the misses counter stays, the hits counter goes up). WHERE completes the error messages. Runs in this
+# shell, not in $(...), so that set -e covers every step.
+second_read() {
+  local misses hits
+  misses=$(metric "$PORT" gateway_vfs_cache_misses_total)
+  hits=$(metric "$PORT" gateway_vfs_cache_hits_total)
+  SECOND_READ_S=$(get_seconds "$PORT")
+  [ "$(metric "$PORT" gateway_vfs_cache_misses_total)" = "$misses" ] || die "the second read$1 fetched from the backend (misses went up)"
+  [ "$(metric "$PORT" gateway_vfs_cache_hits_total)" -gt "$hits" ] || die "the second read$1 was not counted as a cache hit"
+}
+
 # ---------------------------------------------------------------- (1) mode full, two reads
 cat "$OBJECT" >/dev/null  # warm the page cache
 OFF_S="" CAT_S="" FIRST_S="" SECOND_S="" SLOW_FIRST_S="" SLOW_SECOND_S=""
@@ -117,26 +98,20 @@ for round in $(seq 1 "$REPEAT"); do
   rm -rf "$WORK/cache"
   start_gateway "full-$round" --vfs-cache-mode full --cache-dir "$WORK/cache"
   FIRST_S+=" $(get_seconds "$PORT")"
-  misses=$(metric "$PORT" gateway_vfs_cache_misses_total)
-  hits=$(metric "$PORT" gateway_vfs_cache_hits_total)
-  SECOND_S+=" $(get_seconds "$PORT")"
-  [ "$(metric "$PORT" gateway_vfs_cache_misses_total)" = "$misses" ] || die "the second read fetched from the backend (misses went up)"
-  [ "$(metric "$PORT" gateway_vfs_cache_hits_total)" -gt "$hits" ] || die "the second read was not counted as a cache hit"
+  second_read ""
+  SECOND_S+=" $SECOND_READ_S"
   stop_pid "$GW_PID"
 
   rm -rf "$WORK/cache"
   start_gateway "slow-$round" --vfs-cache-mode full --cache-dir "$WORK/cache" --bwlimit "$BWLIMIT"
   SLOW_FIRST_S+=" $(get_seconds "$PORT")"
-  misses=$(metric "$PORT" gateway_vfs_cache_misses_total)
-  hits=$(metric "$PORT" gateway_vfs_cache_hits_total)
-  SLOW_SECOND_S+=" $(get_seconds "$PORT")"
-  [ "$(metric "$PORT" gateway_vfs_cache_misses_total)" = "$misses" ] || die "the second read over the slowed backend fetched from the backend (misses went up)"
-  [ "$(metric "$PORT" gateway_vfs_cache_hits_total)" -gt "$hits" ] || die "the second read over the slowed backend was not counted as a cache hit"
+  second_read " over the slowed backend"
+  SLOW_SECOND_S+=" $SECOND_READ_S"
   stop_pid "$GW_PID"
 done
-CAT_M=$(echo "$CAT_S" | median); OFF_M=$(echo "$OFF_S" | median)
-FIRST_M=$(echo "$FIRST_S" | median); SECOND_M=$(echo "$SECOND_S" | median)
-SLOW_FIRST_M=$(echo "$SLOW_FIRST_S" | median); SLOW_SECOND_M=$(echo "$SLOW_SECOND_S" | median)
+CAT_M=$(median "$CAT_S"); OFF_M=$(median "$OFF_S")
+FIRST_M=$(median "$FIRST_S"); SECOND_M=$(median "$SECOND_S")
+SLOW_FIRST_M=$(median "$SLOW_FIRST_S"); SLOW_SECOND_M=$(median "$SLOW_SECOND_S")
 FLOOR_S=$(awk -v b="$BYTES" -v r="$(rate_bytes "$BWLIMIT")" 'BEGIN { printf "%.3f", b / r }')
 rm -rf "$WORK/cache"
 
@@ -145,7 +120,7 @@ log "PUT $PASS_GIB x 1 GiB through the cache (mode writes, write-back 0s)"
 head -c $((1024 * 1024 * 1024)) /dev/urandom >"$WORK/one-gib.bin"
 mkdir -p "$WORK/cache"
 start_gateway writes --vfs-cache-mode writes --vfs-write-back 0s --cache-dir "$WORK/cache"
-HWM_START=$(awk '/^VmHWM/ { print $2 }' "/proc/$GW_PID/status")
+HWM_START=$(vm_kib "$GW_PID" VmHWM)
 t0=$(now)
 for i in $(seq 1 "$PASS_GIB"); do
   curl -sf -o /dev/null -T "$WORK/one-gib.bin" "http://127.0.0.1:$PORT/bucket/pass-$i.bin" || die "PUT $i failed"
@@ -159,14 +134,14 @@ done
 t1=$(now)
 [ "$(metric "$PORT" gateway_vfs_cache_dirty_items)" = "0" ] || die "the upload queue did not drain"
 PASS_S=$(elapsed "$t0" "$t1")
-HWM_KB=$(awk '/^VmHWM/ { print $2 }' "/proc/$GW_PID/status")
-RSS_KB=$(awk '/^VmRSS/ { print $2 }' "/proc/$GW_PID/status")
+HWM_KB=$(vm_kib "$GW_PID" VmHWM)
+RSS_KB=$(vm_kib "$GW_PID" VmRSS)
 COMPLETED=$(metric "$PORT" gateway_vfs_cache_uploads_completed_total)
 stop_pid "$GW_PID"
 [ "$COMPLETED" -ge "$PASS_GIB" ] || die "only $COMPLETED of $PASS_GIB uploads completed"
 rm -rf "$WORK/cache" "$WORK/one-gib.bin" "$WORK/root/bucket"/pass-*.bin
 
-LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
+LOAD_AFTER=$(loadavg)
 cat <<REPORT
 
 VFS cache benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, load $LOAD_BEFORE -> $LOAD_AFTER, medians of $REPEAT
