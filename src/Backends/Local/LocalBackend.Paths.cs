@@ -107,7 +107,7 @@ internal sealed partial class LocalBackend
         }
     }
 
-    private static void SyncDirectory(string full, VfsPath path) => Io(path, () => LocalNative.FsyncDirectory(full));
+    private static void SyncDirectory(string full, VfsPath path) => Io(path, () => FileSync.SyncDirectory(full));
 
     /// <summary>Best-effort removal of a file a failed write left behind; the write's own error is the one reported.</summary>
     private static void DeleteLeftover(string full)

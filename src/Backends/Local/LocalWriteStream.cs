@@ -54,7 +54,7 @@ internal sealed class LocalWriteStream(SafeFileHandle file, VfsPath path) : Stre
         _position += buffer.Length;
         if (_position - _writebackFrom >= WritebackChunk)
         {
-            LocalNative.StartWriteback(file, _writebackFrom, _position - _writebackFrom);
+            FileSync.StartWriteback(file, _writebackFrom, _position - _writebackFrom);
             _writebackFrom = _position;
         }
     }

@@ -91,7 +91,7 @@ internal sealed class CacheStore : IDisposable
             throw;
         }
 
-        NativeSync.SyncDirectory(dir);
+        FileSync.SyncDirectory(dir);
     }
 
     /// <summary>Removes an item's record first (so a crash cannot resurrect it), then its data files.</summary>

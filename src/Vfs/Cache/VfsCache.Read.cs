@@ -252,7 +252,7 @@ internal sealed partial class VfsCache
                     position += read;
                 }
 
-                NativeSync.StartWriteback(handle, start, end - start);
+                FileSync.StartWriteback(handle, start, end - start);
             }
             finally
             {

@@ -1,29 +1,31 @@
 using System.Runtime.InteropServices;
 using Microsoft.Win32.SafeHandles;
 
-namespace VfsGateway.Backends.Local;
+namespace VfsGateway.Vfs;
 
 /// <summary>
-/// fsync(2) of a directory, which .NET cannot do (it refuses to open a directory as a file). A
-/// rename or a new file is durable only once its directory is synced; rest-server and restic's
-/// local backend do the same after every rename. And sync_file_range(2), to start writeback early.
+/// The two durability calls .NET does not offer, shared by the local backend and the VFS cache:
+/// fsync(2) of a directory (.NET refuses to open a directory as a file; a rename or a new file is
+/// durable only once its directory is synced — rest-server and restic's local backend do the same
+/// after every rename) and sync_file_range(2), to start writeback early.
 /// </summary>
-internal static partial class LocalNative
+public static class FileSync
 {
     private const int ReadOnly = 0;
+    private const int DirectoryLinux = 0x10000;
     private const int CloseOnExecLinux = 0x80000;
     private const int InvalidArgument = 22;
     private const uint SyncFileRangeWrite = 2;
 
     /// <summary>Syncs <paramref name="directory"/>; a no-op on Windows. Throws <see cref="IOException"/> with the errno in HResult.</summary>
-    public static void FsyncDirectory(string directory)
+    public static void SyncDirectory(string directory)
     {
         if (OperatingSystem.IsWindows())
         {
             return;
         }
 
-        var fd = Open(directory, OperatingSystem.IsLinux() ? ReadOnly | CloseOnExecLinux : ReadOnly);
+        var fd = Open(directory, OperatingSystem.IsLinux() ? ReadOnly | DirectoryLinux | CloseOnExecLinux : ReadOnly);
         if (fd < 0)
         {
             throw ErrnoException("open", directory, Marshal.GetLastPInvokeError());
@@ -50,13 +52,15 @@ internal static partial class LocalNative
     }
 
     /// <summary>
-    /// Starts writing a range of <paramref name="file"/> back to disk without waiting for it
-    /// (Linux; a no-op elsewhere). Only a hint: durability still comes from the fsync that follows,
-    /// which also reports any error the writeback hit, so a failure here is ignored.
+    /// Starts writing [offset, offset+count) of <paramref name="file"/> back to disk without waiting
+    /// for it (Linux; a no-op elsewhere), so the disk works while more data arrives and the fsync
+    /// that follows only waits for the tail. Only a hint: that fsync also reports any error the
+    /// writeback hit, so a failure here is ignored.
     /// </summary>
     public static void StartWriteback(SafeFileHandle file, long offset, long count)
     {
-        if (!OperatingSystem.IsLinux())
+        ArgumentNullException.ThrowIfNull(file);
+        if (!OperatingSystem.IsLinux() || count <= 0)
         {
             return;
         }
@@ -83,15 +87,19 @@ internal static partial class LocalNative
     private static IOException ErrnoException(string call, string path, int errno) =>
         new($"{call} '{path}': {Marshal.GetPInvokeErrorMessage(errno)}", errno);
 
-    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int Open(string path, int flags);
+    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
 
-    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static partial int Fsync(int fd);
+    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Fsync(int fd);
 
-    [LibraryImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
-    private static partial int SyncFileRange(int fd, long offset, long count, uint flags);
+    [DllImport("libc", EntryPoint = "sync_file_range", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int SyncFileRange(int fd, long offset, long count, uint flags);
 
-    [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
-    private static partial int Close(int fd);
+    [DllImport("libc", EntryPoint = "close", SetLastError = true)]
+    [DefaultDllImportSearchPaths(DllImportSearchPath.SafeDirectories)]
+    private static extern int Close(int fd);
 }
