@@ -26,50 +26,13 @@ internal sealed partial class SftpSession
         }
     }
 
-    private SftpAttributes ParseAttributes(in SftpResponse response)
-    {
-        if (response.Type != SftpPacketType.Attrs)
-        {
-            ThrowUnexpected(response, "SSH_FXP_ATTRS");
-        }
+    private SftpAttributes ParseAttributes(in SftpResponse response) =>
+        Parse(response, SftpPacketType.Attrs, "SSH_FXP_ATTRS", static (ref SftpPacketReader r) => r.ReadAttributes());
 
-        try
-        {
-            var reader = response.Reader;
-            return reader.ReadAttributes();
-        }
-        catch (SftpProtocolException e)
-        {
-            throw ProtocolError(e.Message);
-        }
-        finally
-        {
-            response.Release();
-        }
-    }
+    private SftpHandle ParseHandle(in SftpResponse response) =>
+        Parse(response, SftpPacketType.Handle, "SSH_FXP_HANDLE", static (ref SftpPacketReader r) => new SftpHandle(r.ReadBytes().ToArray()));
 
-    private SftpHandle ParseHandle(in SftpResponse response)
-    {
-        if (response.Type != SftpPacketType.Handle)
-        {
-            ThrowUnexpected(response, "SSH_FXP_HANDLE");
-        }
-
-        try
-        {
-            var reader = response.Reader;
-            return new SftpHandle(reader.ReadBytes().ToArray());
-        }
-        catch (SftpProtocolException e)
-        {
-            throw ProtocolError(e.Message);
-        }
-        finally
-        {
-            response.Release();
-        }
-    }
-
+    /// <summary>The names of a READDIR or REALPATH reply; null for a STATUS of EOF (end of directory).</summary>
     private List<SftpName>? ParseNames(in SftpResponse response)
     {
         if (response.Type == SftpPacketType.Status)
@@ -85,75 +48,51 @@ internal sealed partial class SftpSession
             ExpectStatus(response, SftpStatusCode.Eof);
         }
 
-        if (response.Type != SftpPacketType.Name)
+        return Parse(response, SftpPacketType.Name, "SSH_FXP_NAME", static (ref SftpPacketReader r) =>
         {
-            ThrowUnexpected(response, "SSH_FXP_NAME");
-        }
-
-        try
-        {
-            var reader = response.Reader;
-            var count = reader.ReadUInt32();
-            if (count > (uint)reader.Remaining)
+            var count = r.ReadUInt32();
+            if (count > (uint)r.Remaining)
             {
-                throw new SftpProtocolException($"SSH_FXP_NAME claims {count} names in {reader.Remaining} bytes");
+                throw new SftpProtocolException($"SSH_FXP_NAME claims {count} names in {r.Remaining} bytes");
             }
 
             var names = new List<SftpName>((int)count);
             for (var i = 0u; i < count; i++)
             {
-                var fileName = reader.ReadString();
-                reader.ReadBytes(); // longname: ls -l style, format unspecified in v3
-                names.Add(new SftpName(fileName, reader.ReadAttributes()));
+                var fileName = r.ReadString();
+                r.ReadBytes(); // longname: ls -l style, format unspecified in v3
+                names.Add(new SftpName(fileName, r.ReadAttributes()));
             }
 
             return names;
-        }
-        catch (SftpProtocolException e)
-        {
-            throw ProtocolError(e.Message);
-        }
-        finally
-        {
-            response.Release();
-        }
+        });
     }
 
-    private SftpStatVfs ParseStatVfs(in SftpResponse response)
+    private SftpStatVfs ParseStatVfs(in SftpResponse response) =>
+        Parse(response, SftpPacketType.ExtendedReply, "SSH_FXP_EXTENDED_REPLY", static (ref SftpPacketReader r) => new SftpStatVfs(
+            r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(),
+            r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64()));
+
+    private SftpLimits ParseLimits(in SftpResponse response) =>
+        Parse(response, SftpPacketType.ExtendedReply, "SSH_FXP_EXTENDED_REPLY", static (ref SftpPacketReader r) =>
+            new SftpLimits(r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64()));
+
+    /// <summary>
+    /// The one skeleton of every reply parser: a STATUS (or another type) where <paramref name="type"/>
+    /// was expected throws; a malformed body kills the session as a protocol error; the reply's
+    /// buffer is released in every case.
+    /// </summary>
+    private T Parse<T>(in SftpResponse response, SftpPacketType type, string name, ReadBody<T> read)
     {
-        if (response.Type != SftpPacketType.ExtendedReply)
+        if (response.Type != type)
         {
-            ThrowUnexpected(response, "SSH_FXP_EXTENDED_REPLY");
+            ThrowUnexpected(response, name);
         }
 
         try
         {
-            var r = response.Reader;
-            return new SftpStatVfs(
-                r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(),
-                r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64());
-        }
-        catch (SftpProtocolException e)
-        {
-            throw ProtocolError(e.Message);
-        }
-        finally
-        {
-            response.Release();
-        }
-    }
-
-    private SftpLimits ParseLimits(in SftpResponse response)
-    {
-        if (response.Type != SftpPacketType.ExtendedReply)
-        {
-            ThrowUnexpected(response, "SSH_FXP_EXTENDED_REPLY");
-        }
-
-        try
-        {
-            var r = response.Reader;
-            return new SftpLimits(r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64(), r.ReadUInt64());
+            var reader = response.Reader;
+            return read(ref reader);
         }
         catch (SftpProtocolException e)
         {
@@ -179,4 +118,6 @@ internal sealed partial class SftpSession
         response.Release();
         throw ProtocolError($"expected {expected}, got packet type {(byte)type}");
     }
+
+    private delegate T ReadBody<out T>(ref SftpPacketReader reader);
 }
