@@ -27,6 +27,12 @@ public sealed record BackendFeatures
 
     public IAbout? About { get; init; }
 
+    /// <summary>Multipart uploads staged by the backend itself, usable from any gateway instance; when null the S3 frontend stages parts on local disk.</summary>
+    public Multipart.IMultipartUploads? Multipart { get; init; }
+
+    /// <summary>The backend checks <see cref="PutOptions.Condition"/> atomically with the write; when false the frontend checks conditions itself before the put.</summary>
+    public bool ConditionalPut { get; init; }
+
     /// <summary>
     /// The backend stores <see cref="Metadata.ObjectMetadata"/> with its objects; when null the Vfs
     /// keeps sidecar records under the reserved ".gateway-meta" directory instead (docs/vfs.md).
@@ -39,16 +45,19 @@ public sealed record BackendFeatures
         bool bucketBased = false,
         bool canHaveEmptyDirectories = true,
         bool partialUploads = false,
-        bool caseInsensitive = false) => new()
+        bool caseInsensitive = false,
+        bool conditionalPut = false) => new()
         {
             BucketBased = bucketBased,
             CanHaveEmptyDirectories = canHaveEmptyDirectories,
             PartialUploads = partialUploads,
             CaseInsensitive = caseInsensitive,
+            ConditionalPut = conditionalPut,
             Copy = backend as IServerSideCopy,
             Move = backend as IServerSideMove,
             ListRecursive = backend as IRecursiveList,
             About = backend as IAbout,
             Metadata = backend as Metadata.IMetadataStorage,
+            Multipart = backend as Multipart.IMultipartUploads,
         };
 }

@@ -22,5 +22,28 @@ public sealed record PutOptions(
     /// </summary>
     public Func<CancellationToken, ValueTask<ObjectMetadata?>>? ObjectMetadataProvider { get; init; }
 
+    /// <summary>
+    /// A precondition the backend checks atomically with the write; only ever set when the backend
+    /// declares <see cref="BackendFeatures.ConditionalPut"/>.
+    /// </summary>
+    public PutCondition? Condition { get; init; }
+
+    /// <summary>
+    /// The metadata this put asks to keep: the provider's answer (call it only once the content has
+    /// been read to its end), else <see cref="ContentType"/> and <see cref="Metadata"/>; null when there
+    /// is nothing to keep. Backends with native metadata call this before the object becomes visible.
+    /// </summary>
+    public async ValueTask<ObjectMetadata?> ResolveMetadataAsync(CancellationToken cancellationToken)
+    {
+        var metadata = ObjectMetadataProvider is { } provider
+            ? await provider(cancellationToken).ConfigureAwait(false)
+            : new ObjectMetadata
+            {
+                ContentType = ContentType,
+                UserMetadata = Metadata ?? new Dictionary<string, string>(),
+            };
+        return metadata is { IsEmpty: false } ? metadata : null;
+    }
+
     public static PutOptions Default { get; } = new();
 }

@@ -22,4 +22,7 @@ public enum VfsErrorKind
 
     /// <summary>The request itself is wrong (bad path, bad range, digest mismatch).</summary>
     Invalid,
+
+    /// <summary>A <see cref="PutCondition"/> did not hold (HTTP 412); nothing was written.</summary>
+    PreconditionFailed,
 }

@@ -28,17 +28,8 @@ public sealed partial class VirtualFileSystem
     }
 
     /// <summary>The metadata a put asks to keep: the provider's answer, else the content type and user metadata; null when there is nothing to keep.</summary>
-    internal static async ValueTask<ObjectMetadata?> ResolveMetadataAsync(PutOptions options, CancellationToken cancellationToken)
-    {
-        var metadata = options.ObjectMetadataProvider is { } provider
-            ? await provider(cancellationToken).ConfigureAwait(false)
-            : new ObjectMetadata
-            {
-                ContentType = options.ContentType,
-                UserMetadata = options.Metadata ?? new Dictionary<string, string>(),
-            };
-        return metadata is { IsEmpty: false } ? metadata : null;
-    }
+    internal static ValueTask<ObjectMetadata?> ResolveMetadataAsync(PutOptions options, CancellationToken cancellationToken) =>
+        options.ResolveMetadataAsync(cancellationToken);
 
     /// <summary>Stores the metadata of a version that has just landed in the backend.</summary>
     internal async ValueTask SetMetadataAsync(Entry stored, ObjectMetadata metadata, CancellationToken cancellationToken) =>
@@ -68,6 +59,9 @@ public sealed partial class VirtualFileSystem
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "could not remove the metadata record of {Path} (it matches no object now and is ignored): {Error}")]
     private static partial void LogStaleRecordKept(ILogger logger, string path, string error);
+
+    /// <summary>The backend keeps metadata with its objects and stores a put's metadata in the put itself.</summary>
+    internal bool HasNativeMetadata => _sidecar is null;
 
     /// <summary>The sidecar directory is the Vfs's own: invisible and untouchable through the Vfs.</summary>
     private bool IsReserved(VfsPath path) => _sidecar is not null && MetadataPaths.IsReserved(path, Features.CaseInsensitive);

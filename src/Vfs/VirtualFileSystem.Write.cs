@@ -13,21 +13,17 @@ public sealed partial class VirtualFileSystem
     /// </summary>
     public async ValueTask<Entry> PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
     {
-        if (path.IsRoot)
-        {
-            throw new VfsException(VfsErrorKind.Invalid, "cannot write to the root");
-        }
-
-        if (TempNames.IsTemp(path.Name))
-        {
-            throw new VfsException(VfsErrorKind.Invalid, $"'{path.Name}' is reserved for in-flight uploads", path.Value);
-        }
-
-        RejectReserved(path);
+        CheckWritable(path);
         if (_cache is null)
         {
             var stored = await PutToBackendAsync(path, content, options, cancellationToken).ConfigureAwait(false);
             _dirCache.Upsert(stored);
+            if (HasNativeMetadata)
+            {
+                // The backend stored the metadata atomically with the object (IMetadataStorage).
+                return stored;
+            }
+
             ObjectMetadata? metadata;
             try
             {
@@ -207,6 +203,25 @@ public sealed partial class VirtualFileSystem
         await DeleteAsync(from, cancellationToken).ConfigureAwait(false);
         return entry;
     }
+
+    /// <summary>Throws when <paramref name="path"/> can never be written through the Vfs (root, reserved and temp names).</summary>
+    internal void CheckWritable(VfsPath path)
+    {
+        if (path.IsRoot)
+        {
+            throw new VfsException(VfsErrorKind.Invalid, "cannot write to the root");
+        }
+
+        if (TempNames.IsTemp(path.Name))
+        {
+            throw new VfsException(VfsErrorKind.Invalid, $"'{path.Name}' is reserved for in-flight uploads", path.Value);
+        }
+
+        RejectReserved(path);
+    }
+
+    /// <summary>Records an object written behind the Vfs's back (a completed backend multipart upload) in the directory cache.</summary>
+    internal void NoteWritten(Entry entry) => _dirCache.Upsert(entry);
 
     /// <summary>The mode-off write path, also used by background uploads: temp name + rename where a failed put can leave a partial object.</summary>
     internal async ValueTask<Entry> PutToBackendAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)

@@ -27,6 +27,7 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
     private readonly VfsCache? _cache;
     private readonly SidecarMetadataStore? _sidecar;
     private readonly IMetadataStorage _metadataStorage;
+    private Multipart.VfsMultipartUploads? _multipart;
     private int _disposed;
 
     /// <summary>
@@ -60,6 +61,14 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
     public VfsOptions Options { get; }
 
     public BackendFeatures Features => _backend.Features;
+
+    /// <summary>
+    /// The backend's own multipart uploads (<see cref="Multipart.IMultipartUploads"/>), usable from any
+    /// gateway instance; null when the backend has none or the VFS cache is on (its writes are per
+    /// instance, so parts are then staged locally and stored through <see cref="PutAsync"/>).
+    /// </summary>
+    public Multipart.IMultipartUploads? Multipart =>
+        _cache is null && _backend.Features.Multipart is { } inner ? _multipart ??= new Multipart.VfsMultipartUploads(this, inner) : null;
 
     /// <summary>Live cache counters for metrics (all zero in mode off).</summary>
     public VfsCacheStats CacheStats => _cache?.Stats ?? NoStats;

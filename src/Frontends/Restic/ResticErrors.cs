@@ -12,6 +12,7 @@ internal static class ResticErrors
         VfsErrorKind.AlreadyExists or VfsErrorKind.PermissionDenied => StatusCodes.Status403Forbidden,
         VfsErrorKind.InsufficientStorage => StatusCodes.Status507InsufficientStorage,
         VfsErrorKind.Invalid => StatusCodes.Status400BadRequest,
+        VfsErrorKind.PreconditionFailed => StatusCodes.Status412PreconditionFailed,
         VfsErrorKind.NotSupported => StatusCodes.Status501NotImplemented,
 
         // Transient, DirNotEmpty, IsDirectory, NotDirectory: the storage is not what a restic

@@ -25,6 +25,7 @@ internal static class S3Errors
         VfsErrorKind.InsufficientStorage => S3Error.InsufficientStorage,
         VfsErrorKind.Transient => S3Error.SlowDown,
         VfsErrorKind.Invalid => S3Error.InvalidArgument,
+        VfsErrorKind.PreconditionFailed => S3Error.PreconditionFailed,
         _ => S3Error.InternalError,
     };
 }

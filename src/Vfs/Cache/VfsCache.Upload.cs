@@ -150,9 +150,14 @@ internal sealed partial class VfsCache
             var content = new UploadStream(handle, record.Size, record.Sha256, item.Path);
             await using (content.ConfigureAwait(false))
             {
-                var options = new PutOptions(record.Size, record.ModTime, record.ContentType, record.Metadata);
+                var recorded = MetadataOf(record);
+                var options = new PutOptions(record.Size, record.ModTime, record.ContentType, record.Metadata)
+                {
+                    // Backends with native metadata store it with the object in the put itself.
+                    ObjectMetadataProvider = _ => ValueTask.FromResult(recorded),
+                };
                 var stored = await _vfs.PutToBackendAsync(item.Path, content, options, cancel.Token).ConfigureAwait(false);
-                if (MetadataOf(record) is { } metadata)
+                if (recorded is { } metadata && !_vfs.HasNativeMetadata)
                 {
                     // Before the item turns clean: a failure here retries the whole upload, so the
                     // metadata is never silently lost.

@@ -5,6 +5,14 @@ namespace VfsGateway.Vfs.Metadata;
 /// itself (object stores with user metadata headers). When a backend implements it, the Vfs calls
 /// it instead of keeping sidecar records, and expects copy, move and delete to carry or drop the
 /// metadata together with the object.
+/// <para>
+/// A backend with this capability stores a put's metadata in <see cref="IBackend.PutAsync"/> itself,
+/// atomically with the object: it calls <see cref="PutOptions.ResolveMetadataAsync"/> once the content
+/// has been read to its end and before the object becomes visible (Azure: in Put Blob or Put Block
+/// List; S3: in PutObject or CompleteMultipartUpload; local: as xattrs of the temp file before the
+/// rename). The Vfs then makes no second call after a put. <see cref="SetMetadataAsync"/> remains for
+/// copies and moves and for the VFS cache's write-back.
+/// </para>
 /// </summary>
 public interface IMetadataStorage
 {

@@ -1,0 +1,57 @@
+using VfsGateway.Vfs.Metadata;
+
+namespace VfsGateway.Vfs.Multipart;
+
+/// <summary>
+/// Optional backend capability: multipart uploads staged BY THE BACKEND (S3 native multipart, Azure
+/// Put Block + Put Block List, the memory backend as the reference). Everything about an upload (its
+/// id, its metadata, its parts) lives in the storage, never in one gateway process: a part sent to
+/// one gateway instance and the Complete sent to another both work, and ListParts/ListUploads see
+/// what any instance staged. Backends without it (local, sftp, ftp) leave it out; the S3 frontend
+/// then stages parts on local disk and streams them into one put at Complete.
+/// <para>
+/// Errors: an unknown, completed or aborted upload id is <see cref="VfsErrorKind.NotFound"/> (S3
+/// NoSuchUpload); a part list naming a part that was not uploaded or whose ETag differs is
+/// <see cref="VfsErrorKind.Invalid"/> (S3 InvalidPart); parts out of order are the caller's to reject.
+/// </para>
+/// </summary>
+public interface IMultipartUploads
+{
+    /// <summary>
+    /// Starts an upload of <paramref name="path"/>. <paramref name="metadata"/> (content type, stored
+    /// headers, user metadata) is kept with the upload and becomes the object's at Complete. The id
+    /// is the backend's: opaque, URL-safe or not, at most 1024 characters; callers pass it back as is.
+    /// </summary>
+    ValueTask<MultipartUpload> BeginAsync(VfsPath path, ObjectMetadata metadata, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Stores part <paramref name="partNumber"/> (1…10000) of the upload from <paramref name="content"/>,
+    /// reading exactly <paramref name="length"/> bytes when known, else to the end; a part uploaded
+    /// again replaces the earlier one. The returned ETag is the quoted lower-case hex MD5 of the part
+    /// (what S3 answers), computed by the backend while streaming if its storage does not give one.
+    /// If the content stream throws, the exception propagates and the earlier part (if any) stays.
+    /// </summary>
+    ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken);
+
+    /// <summary>The parts staged so far, in ascending part number order.</summary>
+    IAsyncEnumerable<UploadedPart> ListPartsAsync(VfsPath path, string uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Every upload in progress whose path is below <paramref name="dir"/> (all depths; the root means
+    /// all), in ascending path order, then by initiation time.
+    /// </summary>
+    IAsyncEnumerable<MultipartUpload> ListUploadsAsync(VfsPath dir, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Assembles <paramref name="parts"/> (ascending, each naming a staged part and its ETag) into the
+    /// object at <paramref name="path"/>, replacing an object there atomically: the object appears
+    /// whole or not at all. <paramref name="metadata"/>, when given, is stored with the object and
+    /// replaces the metadata given at Begin (the S3 frontend passes the multipart ETag and the composite
+    /// checksums here); backends with native ETags keep theirs. Parts not named are discarded. After
+    /// success the upload id is gone (NotFound).
+    /// </summary>
+    ValueTask<Entry> CompleteAsync(VfsPath path, string uploadId, IReadOnlyList<CompletedPart> parts, ObjectMetadata? metadata, CancellationToken cancellationToken);
+
+    /// <summary>Discards the upload and its parts; an unknown id is <see cref="VfsErrorKind.NotFound"/>.</summary>
+    ValueTask AbortAsync(VfsPath path, string uploadId, CancellationToken cancellationToken);
+}

@@ -1,0 +1,43 @@
+using System.Runtime.CompilerServices;
+using VfsGateway.Vfs.Metadata;
+
+namespace VfsGateway.Vfs.Multipart;
+
+/// <summary>
+/// The backend's multipart capability as frontends see it through the Vfs: the same calls, with the
+/// Vfs's path rules (no reserved or temp names) and its directory cache kept current when an upload
+/// completes into an object.
+/// </summary>
+internal sealed class VfsMultipartUploads(VirtualFileSystem vfs, IMultipartUploads inner) : IMultipartUploads
+{
+    public ValueTask<MultipartUpload> BeginAsync(VfsPath path, ObjectMetadata metadata, CancellationToken cancellationToken)
+    {
+        vfs.CheckWritable(path);
+        return inner.BeginAsync(path, metadata, cancellationToken);
+    }
+
+    public ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken) =>
+        inner.PutPartAsync(path, uploadId, partNumber, content, length, cancellationToken);
+
+    public IAsyncEnumerable<UploadedPart> ListPartsAsync(VfsPath path, string uploadId, CancellationToken cancellationToken) =>
+        inner.ListPartsAsync(path, uploadId, cancellationToken);
+
+    public async IAsyncEnumerable<MultipartUpload> ListUploadsAsync(VfsPath dir, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var upload in inner.ListUploadsAsync(dir, cancellationToken).ConfigureAwait(false))
+        {
+            yield return upload;
+        }
+    }
+
+    public async ValueTask<Entry> CompleteAsync(VfsPath path, string uploadId, IReadOnlyList<CompletedPart> parts, ObjectMetadata? metadata, CancellationToken cancellationToken)
+    {
+        vfs.CheckWritable(path);
+        var entry = await inner.CompleteAsync(path, uploadId, parts, metadata, cancellationToken).ConfigureAwait(false);
+        vfs.NoteWritten(entry);
+        return entry;
+    }
+
+    public ValueTask AbortAsync(VfsPath path, string uploadId, CancellationToken cancellationToken) =>
+        inner.AbortAsync(path, uploadId, cancellationToken);
+}
