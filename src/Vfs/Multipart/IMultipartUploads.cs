@@ -33,6 +33,13 @@ public interface IMultipartUploads
     /// </summary>
     ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// The upload <paramref name="uploadId"/> of <paramref name="path"/>; NotFound when unknown, completed,
+    /// aborted, or begun for another path. Backends whose storage cannot return an upload's metadata
+    /// (S3 native) answer with empty metadata.
+    /// </summary>
+    ValueTask<MultipartUpload> GetUploadAsync(VfsPath path, string uploadId, CancellationToken cancellationToken);
+
     /// <summary>The parts staged so far, in ascending part number order.</summary>
     IAsyncEnumerable<UploadedPart> ListPartsAsync(VfsPath path, string uploadId, CancellationToken cancellationToken);
 
@@ -45,10 +52,11 @@ public interface IMultipartUploads
     /// <summary>
     /// Assembles <paramref name="parts"/> (ascending, each naming a staged part and its ETag) into the
     /// object at <paramref name="path"/>, replacing an object there atomically: the object appears
-    /// whole or not at all. <paramref name="metadata"/>, when given, is stored with the object and
-    /// replaces the metadata given at Begin (the S3 frontend passes the multipart ETag and the composite
-    /// checksums here); backends with native ETags keep theirs. Parts not named are discarded. After
-    /// success the upload id is gone (NotFound).
+    /// whole or not at all. The object gets the content type, headers and user metadata given at
+    /// Begin; from <paramref name="metadata"/> (when given) it takes the ETag and the checksums the
+    /// frontend computed (S3: the multipart ETag "md5-of-md5s-N" and composite checksums), which
+    /// backends with native ETags/checksums may ignore for their own. Parts not named are discarded.
+    /// After success the upload id is gone (NotFound).
     /// </summary>
     ValueTask<Entry> CompleteAsync(VfsPath path, string uploadId, IReadOnlyList<CompletedPart> parts, ObjectMetadata? metadata, CancellationToken cancellationToken);
 

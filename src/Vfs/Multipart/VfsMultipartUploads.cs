@@ -30,11 +30,34 @@ internal sealed class VfsMultipartUploads(VirtualFileSystem vfs, IMultipartUploa
         }
     }
 
+    public ValueTask<MultipartUpload> GetUploadAsync(VfsPath path, string uploadId, CancellationToken cancellationToken) =>
+        inner.GetUploadAsync(path, uploadId, cancellationToken);
+
     public async ValueTask<Entry> CompleteAsync(VfsPath path, string uploadId, IReadOnlyList<CompletedPart> parts, ObjectMetadata? metadata, CancellationToken cancellationToken)
     {
         vfs.CheckWritable(path);
+        if (vfs.HasNativeMetadata)
+        {
+            var stored = await inner.CompleteAsync(path, uploadId, parts, metadata, cancellationToken).ConfigureAwait(false);
+            vfs.NoteWritten(stored);
+            return stored;
+        }
+
+        // The backend stages parts but keeps no object metadata: the Vfs writes the sidecar record
+        // (Begin's metadata plus the frontend's ETag and checksums) for the version just completed.
+        var upload = await inner.GetUploadAsync(path, uploadId, cancellationToken).ConfigureAwait(false);
         var entry = await inner.CompleteAsync(path, uploadId, parts, metadata, cancellationToken).ConfigureAwait(false);
         vfs.NoteWritten(entry);
+        var merged = upload.Metadata with
+        {
+            ETag = metadata?.ETag ?? upload.Metadata.ETag,
+            Checksums = metadata?.Checksums ?? upload.Metadata.Checksums,
+        };
+        if (!merged.IsEmpty)
+        {
+            await vfs.SetMetadataAsync(entry, merged, cancellationToken).ConfigureAwait(false);
+        }
+
         return entry;
     }
 
