@@ -13,6 +13,7 @@ public abstract partial class BackendConformanceTests(BackendFixture fixture) : 
 {
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
     private IBackend? _backend;
+    private string? _subRoot;
 
     protected BackendFixture Fixture { get; } = fixture;
 
@@ -22,8 +23,14 @@ public abstract partial class BackendConformanceTests(BackendFixture fixture) : 
 
     protected bool BucketBased => Backend.Features.BucketBased;
 
-    public async Task InitializeAsync() =>
-        _backend = await Fixture.CreateBackendAsync("t-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), Ct);
+    /// <summary>The fresh sub-root of this test's backend inside the fixture's area.</summary>
+    protected string SubRoot => _subRoot ?? throw new InvalidOperationException("not initialized");
+
+    public async Task InitializeAsync()
+    {
+        _subRoot = "t-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6));
+        _backend = await Fixture.CreateBackendAsync(_subRoot, Ct);
+    }
 
     public async Task DisposeAsync()
     {

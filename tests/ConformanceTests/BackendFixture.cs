@@ -21,6 +21,15 @@ public abstract class BackendFixture : IAsyncLifetime
     /// <summary>Size of the "large object" tests: above 8 MiB, the usual multipart/chunk boundary.</summary>
     public virtual long LargeObjectSize => (9L * 1024 * 1024) + 12345;
 
+    /// <summary>
+    /// A second, independent backend instance over the same storage area as the one made for
+    /// <paramref name="subRoot"/> (another gateway process in production), or null when the backend
+    /// cannot have two instances over one storage (memory: each instance is its own store). The
+    /// multi-instance tests then use two Vfs objects over the one backend instead.
+    /// </summary>
+    public virtual ValueTask<IBackend?> CreateSecondInstanceAsync(string subRoot, CancellationToken cancellationToken) =>
+        ValueTask.FromResult<IBackend?>(null);
+
     public bool Supports(UnsupportedFeatures feature) => (Unsupported & feature) == 0;
 
     public virtual Task InitializeAsync() => Task.CompletedTask;

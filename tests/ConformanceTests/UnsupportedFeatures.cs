@@ -11,4 +11,7 @@ public enum UnsupportedFeatures
 
     /// <summary>PutOptions.ContentType is not stored natively.</summary>
     ContentType = 2,
+
+    /// <summary>The backend stages no multipart uploads itself (no <see cref="Vfs.Multipart.IMultipartUploads"/>).</summary>
+    Multipart = 4,
 }

@@ -7,13 +7,15 @@ namespace VfsGateway.ConformanceTests;
 /// <summary>
 /// The promises the Vfs makes on top of any backend (what frontends rely on): a put is atomic
 /// (readers see the old or the new object, never a part), a failed put leaves nothing, in-flight
-/// temporary names are never listed. Inherited unchanged by every backend's Vfs test class.
+/// temporary names are never listed; multipart uploads keep their metadata (VfsConformanceTests.Multipart.cs). Inherited unchanged by every backend's Vfs test class.
 /// </summary>
-public abstract class VfsConformanceTests(BackendFixture fixture) : IAsyncLifetime, IDisposable
+public abstract partial class VfsConformanceTests(BackendFixture fixture) : IAsyncLifetime, IDisposable
 {
     private readonly CancellationTokenSource _timeout = new(TimeSpan.FromMinutes(2));
     private IBackend? _backend;
     private VirtualFileSystem? _vfs;
+
+    protected BackendFixture Fixture { get; } = fixture;
 
     protected IBackend Backend => _backend ?? throw new InvalidOperationException("not initialized");
 
@@ -23,7 +25,7 @@ public abstract class VfsConformanceTests(BackendFixture fixture) : IAsyncLifeti
 
     public async Task InitializeAsync()
     {
-        _backend = await fixture.CreateBackendAsync("v-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), Ct);
+        _backend = await Fixture.CreateBackendAsync("v-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), Ct);
         _vfs = new VirtualFileSystem(_backend);
     }
 

@@ -146,49 +146,43 @@ internal sealed partial class MemoryBackend
     /// <summary>Reads the whole content into fresh chunks; nothing is visible until the caller swaps it in.</summary>
     private async ValueTask<MemoryFile> ReadContentAsync(Stream content, PutOptions options, CancellationToken cancellationToken)
     {
-        var chunks = new List<byte[]>();
-        long total = 0;
-        var used = MemoryFile.ChunkSize;
-        while (options.Length is not { } length || total < length)
+        var chunks = await ReadChunksAsync(content, options.Length, hash: null, cancellationToken).ConfigureAwait(false);
+        return new MemoryFile(chunks.Build(), chunks.Length, options.ModTime?.ToUniversalTime() ?? DateTimeOffset.UtcNow, NextETag(), options.ContentType);
+    }
+
+    /// <summary>
+    /// Reads <paramref name="length"/> bytes (to the end when null) into new chunks, feeding them to
+    /// <paramref name="hash"/> on the way; a stream that ends early is <see cref="VfsErrorKind.Invalid"/>.
+    /// </summary>
+    private static async ValueTask<MemoryChunkBuilder> ReadChunksAsync(Stream content, long? length, System.Security.Cryptography.IncrementalHash? hash, CancellationToken cancellationToken)
+    {
+        var chunks = new MemoryChunkBuilder();
+        while (length is not { } limit || chunks.Length < limit)
         {
-            if (used == MemoryFile.ChunkSize)
+            var space = chunks.GetSpace();
+            if (length is { } l && l - chunks.Length < space.Length)
             {
-                chunks.Add(new byte[MemoryFile.ChunkSize]);
-                used = 0;
+                space = space[..(int)(l - chunks.Length)];
             }
 
-            var want = (int)Math.Min(MemoryFile.ChunkSize - used, (options.Length ?? long.MaxValue) - total);
-            var read = await content.ReadAsync(chunks[^1].AsMemory(used, want), cancellationToken).ConfigureAwait(false);
+            var read = await content.ReadAsync(space, cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 break;
             }
 
-            used += read;
-            total += read;
+            hash?.AppendData(space.Span[..read]);
+            chunks.Advance(read);
         }
 
-        if (options.Length is { } expected && total < expected)
+        if (length is { } expected && chunks.Length < expected)
         {
-            throw new VfsException(VfsErrorKind.Invalid, $"content ended after {total} of {expected} bytes");
+            throw new VfsException(VfsErrorKind.Invalid, $"content ended after {chunks.Length} of {expected} bytes");
         }
 
-        // Trim the last chunk so that many small objects do not each hold a whole chunk.
-        if (chunks.Count > 0 && used < MemoryFile.ChunkSize)
-        {
-            if (used == 0)
-            {
-                chunks.RemoveAt(chunks.Count - 1);
-            }
-            else
-            {
-                var last = chunks[^1];
-                Array.Resize(ref last, used);
-                chunks[^1] = last;
-            }
-        }
-
-        var etag = Interlocked.Increment(ref _generation).ToString("x16", CultureInfo.InvariantCulture);
-        return new MemoryFile(chunks, total, options.ModTime?.ToUniversalTime() ?? DateTimeOffset.UtcNow, etag, options.ContentType);
+        return chunks;
     }
+
+    /// <summary>A fresh ETag for a new version: a counter, so every write (even of equal bytes) gets its own.</summary>
+    private string NextETag() => Interlocked.Increment(ref _generation).ToString("x16", CultureInfo.InvariantCulture);
 }

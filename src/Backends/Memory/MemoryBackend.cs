@@ -6,13 +6,18 @@ namespace VfsGateway.Backends.Memory;
 /// The reference backend: a thread-safe tree of explicit directories and immutable files held in
 /// fixed-size chunks. A put reads the whole content into a new file and only then swaps it in
 /// under the lock, so a failed put leaves the previous object untouched (no partial uploads).
-/// The remote's root is a prefix inside the store, created on the first write below it.
+/// The remote's root is a prefix inside the store, created on the first write below it. It is
+/// also the reference implementation of backend-staged multipart uploads (MemoryBackend.Multipart.cs).
 /// </summary>
 internal sealed partial class MemoryBackend : IBackend, IServerSideCopy, IServerSideMove, IRecursiveList
 {
     private readonly Lock _lock = new();
     private readonly MemoryDirectory _store = new(DateTimeOffset.UtcNow);
+
+    /// <summary>Multipart uploads in progress by id (MemoryBackend.Multipart.cs), part of the store like the files.</summary>
+    private readonly Dictionary<string, MemoryUpload> _uploads = new(StringComparer.Ordinal);
     private long _generation;
+    private long _uploadSequence;
 
     public MemoryBackend(MemoryOptions options)
     {
@@ -26,7 +31,8 @@ internal sealed partial class MemoryBackend : IBackend, IServerSideCopy, IServer
 
     /// <summary>
     /// Test hook: consulted at the start of every operation with its name ("list", "stat", "open",
-    /// "put", "delete", "mkdir", "rmdir", "copy", "move", "listrecursive") and path; a returned
+    /// "put", "delete", "mkdir", "rmdir", "copy", "move", "listrecursive", and the multipart calls
+    /// "mpbegin", "mpput", "mpget", "mplistparts", "mplistuploads", "mpcomplete", "mpabort") and path; a returned
     /// exception is thrown instead of running the operation.
     /// </summary>
     internal Func<string, VfsPath, Exception?>? FaultInjector { get; set; }
@@ -134,6 +140,7 @@ internal sealed partial class MemoryBackend : IBackend, IServerSideCopy, IServer
         lock (_lock)
         {
             _store.Children.Clear();
+            _uploads.Clear();
         }
 
         return ValueTask.CompletedTask;

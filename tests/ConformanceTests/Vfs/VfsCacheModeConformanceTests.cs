@@ -238,6 +238,16 @@ public abstract class VfsCacheModeConformanceTests : IAsyncLifetime, IAsyncDispo
         await AssertInBackendAsync(VfsPath.Parse("re/open.bin"), data, second);
     }
 
+    [Fact]
+    public void Multipart_IsOfferedOnlyWithoutTheCache()
+    {
+        // With the cache on, writes are this instance's until uploaded: backend multipart would
+        // bypass them, so frontends stage parts locally and store the object through PutAsync.
+        var expected = Mode == VfsCacheMode.Off && _backend.Features.Multipart is not null;
+
+        Assert.Equal(expected, _vfs.Multipart is not null);
+    }
+
     protected static byte[] Bytes(int size, int seed)
     {
         var data = new byte[size];

@@ -9,7 +9,11 @@ public sealed class LocalFixture : BackendFixture
 {
     public string BaseDirectory { get; } = Path.Combine(Path.GetTempPath(), "vfsgw-conformance-" + Guid.NewGuid().ToString("N"));
 
-    public override UnsupportedFeatures Unsupported => UnsupportedFeatures.ContentType;
+    public override UnsupportedFeatures Unsupported => UnsupportedFeatures.ContentType | UnsupportedFeatures.Multipart;
+
+    /// <summary>Another instance over the same directory, as a second gateway process would have.</summary>
+    public override async ValueTask<IBackend?> CreateSecondInstanceAsync(string subRoot, CancellationToken cancellationToken) =>
+        await CreateBackendAsync(subRoot, cancellationToken);
 
     public override ValueTask<IBackend> CreateBackendAsync(string subRoot, CancellationToken cancellationToken) =>
         LocalRegistration.Registration.Factory(

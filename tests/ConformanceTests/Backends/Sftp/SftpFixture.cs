@@ -15,7 +15,7 @@ public abstract class SftpFixture : BackendFixture
 
     internal SshdServer Server => _server ?? throw new InvalidOperationException("not initialized");
 
-    public override UnsupportedFeatures Unsupported => UnsupportedFeatures.ContentType;
+    public override UnsupportedFeatures Unsupported => UnsupportedFeatures.ContentType | UnsupportedFeatures.Multipart;
 
     public override async Task InitializeAsync() => _server = await SshdServer.StartAsync();
 
@@ -26,6 +26,10 @@ public abstract class SftpFixture : BackendFixture
             await _server.DisposeAsync();
         }
     }
+
+    /// <summary>Another instance over the same directory, as a second gateway process would have.</summary>
+    public override async ValueTask<IBackend?> CreateSecondInstanceAsync(string subRoot, CancellationToken cancellationToken) =>
+        await CreateBackendAsync(subRoot, cancellationToken);
 
     public override ValueTask<IBackend> CreateBackendAsync(string subRoot, CancellationToken cancellationToken)
     {
