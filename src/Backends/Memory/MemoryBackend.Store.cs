@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Security.Cryptography;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Backends.Memory;
@@ -154,7 +155,7 @@ internal sealed partial class MemoryBackend
     /// Reads <paramref name="length"/> bytes (to the end when null) into new chunks, feeding them to
     /// <paramref name="hash"/> on the way; a stream that ends early is <see cref="VfsErrorKind.Invalid"/>.
     /// </summary>
-    private static async ValueTask<MemoryChunkBuilder> ReadChunksAsync(Stream content, long? length, System.Security.Cryptography.IncrementalHash? hash, CancellationToken cancellationToken)
+    private static async ValueTask<MemoryChunkBuilder> ReadChunksAsync(Stream content, long? length, IncrementalHash? hash, CancellationToken cancellationToken)
     {
         var chunks = new MemoryChunkBuilder();
         while (length is not { } limit || chunks.Length < limit)

@@ -11,10 +11,6 @@ public sealed class LocalFixture : BackendFixture
 
     public override UnsupportedFeatures Unsupported => UnsupportedFeatures.ContentType | UnsupportedFeatures.Multipart;
 
-    /// <summary>Another instance over the same directory, as a second gateway process would have.</summary>
-    public override async ValueTask<IBackend?> CreateSecondInstanceAsync(string subRoot, CancellationToken cancellationToken) =>
-        await CreateBackendAsync(subRoot, cancellationToken);
-
     public override ValueTask<IBackend> CreateBackendAsync(string subRoot, CancellationToken cancellationToken) =>
         LocalRegistration.Registration.Factory(
             new BackendConfig(LocalRegistration.Registration, Path.Combine(BaseDirectory, subRoot), new Dictionary<string, string>()),

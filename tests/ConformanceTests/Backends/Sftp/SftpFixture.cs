@@ -27,10 +27,6 @@ public abstract class SftpFixture : BackendFixture
         }
     }
 
-    /// <summary>Another instance over the same directory, as a second gateway process would have.</summary>
-    public override async ValueTask<IBackend?> CreateSecondInstanceAsync(string subRoot, CancellationToken cancellationToken) =>
-        await CreateBackendAsync(subRoot, cancellationToken);
-
     public override ValueTask<IBackend> CreateBackendAsync(string subRoot, CancellationToken cancellationToken)
     {
         var (root, options) = Remote(subRoot);
