@@ -68,7 +68,7 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
     /// instance, so parts are then staged locally and stored through <see cref="PutAsync"/>).
     /// </summary>
     public Multipart.IMultipartUploads? Multipart =>
-        _cache is null && _backend.Features.Multipart is { } inner ? _multipart ??= new Multipart.VfsMultipartUploads(this, inner) : null;
+        _cache is null && _backend.Features.Multipart is { } inner ? _multipart ??= new Multipart.VfsMultipartUploads(this, inner, (_backend as ThrottledBackend)?.Upload) : null;
 
     /// <summary>Live cache counters for metrics (all zero in mode off).</summary>
     public VfsCacheStats CacheStats => _cache?.Stats ?? NoStats;

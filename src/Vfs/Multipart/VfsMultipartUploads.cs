@@ -1,14 +1,15 @@
 using System.Runtime.CompilerServices;
 using VfsGateway.Vfs.Metadata;
+using VfsGateway.Vfs.Throttle;
 
 namespace VfsGateway.Vfs.Multipart;
 
 /// <summary>
 /// The backend's multipart capability as frontends see it through the Vfs: the same calls, with the
 /// Vfs's path rules (no reserved or temp names) and its directory cache kept current when an upload
-/// completes into an object.
+/// completes into an object, and parts passing the --bwlimit upload bucket like every other upload.
 /// </summary>
-internal sealed class VfsMultipartUploads(VirtualFileSystem vfs, IMultipartUploads inner) : IMultipartUploads
+internal sealed class VfsMultipartUploads(VirtualFileSystem vfs, IMultipartUploads inner, TokenBucket? upload) : IMultipartUploads
 {
     public ValueTask<MultipartUpload> BeginAsync(VfsPath path, ObjectMetadata metadata, CancellationToken cancellationToken)
     {
@@ -16,8 +17,20 @@ internal sealed class VfsMultipartUploads(VirtualFileSystem vfs, IMultipartUploa
         return inner.BeginAsync(path, metadata, cancellationToken);
     }
 
-    public ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken) =>
-        inner.PutPartAsync(path, uploadId, partNumber, content, length, cancellationToken);
+    public async ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken)
+    {
+        if (upload is null)
+        {
+            return await inner.PutPartAsync(path, uploadId, partNumber, content, length, cancellationToken).ConfigureAwait(false);
+        }
+
+        // The caller owns the content stream; the wrapper must not close it.
+        var throttled = new ThrottledReadStream(content, upload, leaveOpen: true);
+        await using (throttled.ConfigureAwait(false))
+        {
+            return await inner.PutPartAsync(path, uploadId, partNumber, throttled, length, cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     public IAsyncEnumerable<UploadedPart> ListPartsAsync(VfsPath path, string uploadId, CancellationToken cancellationToken) =>
         inner.ListPartsAsync(path, uploadId, cancellationToken);
