@@ -42,7 +42,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
     {
         if (!_options.NoAuth && _options.AuthKeys.Count == 0)
         {
-            throw new GatewayStartupException("serve s3 needs at least one --auth-key ACCESS_KEY_ID,SECRET_ACCESS_KEY (or --no-auth to serve without authentication)");
+            throw new GatewayStartupException("serve s3 needs at least one access key: --auth-key-file FILE (one ACCESS_KEY_ID,SECRET_ACCESS_KEY per line), $GATEWAY_AUTH_KEY, auth_key in the config file's [serve s3] section, or --auth-key (or --no-auth to serve without authentication)");
         }
 
         if (_options.AuthKeys.Any(k => string.IsNullOrEmpty(k.AccessKeyId) || string.IsNullOrEmpty(k.SecretAccessKey) || k.AccessKeyId.Contains('/', StringComparison.Ordinal)))
