@@ -40,6 +40,18 @@ if ((${#missing[@]})); then
   "${SUDO[@]}" apt-get update </dev/null
   "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 fi
+# ---- S3 backend and scale-out (issue 10): s3rver (npm) is a backing S3 server for the s3 backend's
+# conformance suite; nginx is the round-robin load balancer of the scale-out test.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
+  log "installing nginx"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update </dev/null && apt-get install -y --no-install-recommends nginx </dev/null
+}
+command -v s3rver >/dev/null 2>&1 || {
+  command -v npm >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get update </dev/null; apt-get install -y --no-install-recommends npm </dev/null; }
+  log "installing s3rver@3.7.1 (npm)"
+  npm install -g --no-fund --no-audit s3rver@3.7.1 </dev/null
+}
 command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet, see global.json) is not on PATH"; exit 2; }
 
 # ---------------------------------------------------------------- build once

@@ -1,5 +1,6 @@
 using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
+using VfsGateway.Backends.S3;
 using VfsGateway.Backends.Sftp;
 using VfsGateway.Vfs.Registry;
 
@@ -11,5 +12,6 @@ public static class BuiltinBackends
     public static BackendRegistry CreateRegistry() => new BackendRegistry()
         .Add(LocalRegistration.Registration)
         .Add(MemoryRegistration.Registration)
+        .Add(S3Registration.Registration)
         .Add(SftpRegistration.Registration);
 }
