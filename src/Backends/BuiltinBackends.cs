@@ -1,3 +1,4 @@
+using VfsGateway.Backends.Ftp;
 using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
 using VfsGateway.Backends.Sftp;
@@ -11,5 +12,6 @@ public static class BuiltinBackends
     public static BackendRegistry CreateRegistry() => new BackendRegistry()
         .Add(LocalRegistration.Registration)
         .Add(MemoryRegistration.Registration)
-        .Add(SftpRegistration.Registration);
+        .Add(SftpRegistration.Registration)
+        .Add(FtpRegistration.Registration);
 }
