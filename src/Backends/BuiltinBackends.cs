@@ -1,3 +1,4 @@
+using VfsGateway.Backends.AzureBlob;
 using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
 using VfsGateway.Backends.Sftp;
@@ -9,6 +10,7 @@ namespace VfsGateway.Backends;
 public static class BuiltinBackends
 {
     public static BackendRegistry CreateRegistry() => new BackendRegistry()
+        .Add(AzureBlobRegistration.Registration)
         .Add(LocalRegistration.Registration)
         .Add(MemoryRegistration.Registration)
         .Add(SftpRegistration.Registration);
