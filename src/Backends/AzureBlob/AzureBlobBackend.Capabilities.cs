@@ -67,6 +67,8 @@ internal sealed partial class AzureBlobBackend : IServerSideCopy, IRecursiveList
             throw VfsException.DirNotFound(dir);
         }
 
+        // A flat listing has no prefixes: the directories are implied by the names, each told once.
+        var seen = new HashSet<VfsPath>();
         var prefix = location.DirPrefix;
         var pages = location.Container.GetBlobsAsync(BlobTraits.Metadata, BlobStates.None, prefix, cancellationToken).AsPages(null, ListPageSize);
         await foreach (var page in Guard(pages, dir, VfsErrorKind.DirNotFound, cancellationToken).ConfigureAwait(false))
@@ -87,6 +89,16 @@ internal sealed partial class AzureBlobBackend : IServerSideCopy, IRecursiveList
                 }
 
                 var path = dir.Combine(rel);
+                for (var parent = rel.Parent; !parent.IsRoot && seen.Add(parent); parent = parent.Parent)
+                {
+                    yield return Entry.Directory(dir.Combine(parent));
+                }
+
+                if (isMarker && !seen.Add(rel))
+                {
+                    continue;
+                }
+
                 yield return isMarker ? Entry.Directory(path, item.Properties.LastModified) : RememberListed(path, item);
             }
         }

@@ -19,6 +19,9 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
     private const string ExpiresName = "gwexpires";
     private const string ModTimeName = "gwmtime";
     private const string ChecksumPrefix = "gwck_";
+
+    /// <summary>Set when the writer declared no content type: Azure then stores application/octet-stream, which is not the writer's.</summary>
+    private const string NoContentTypeName = "gwnoct";
     private const int ListedCacheLimit = 20_000;
 
     /// <summary>
@@ -61,9 +64,10 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
         var modTime = properties.Metadata.TryGetValue(ModTimeName, out var m) ? m : null;
         try
         {
-            var headers = ToHeaders(metadata, metadata.ContentType ?? properties.ContentType, properties.ContentHash);
+            var declared = metadata.ContentType ?? DeclaredContentType(properties.ContentType, properties.Metadata);
+            var headers = ToHeaders(metadata, declared ?? properties.ContentType, properties.ContentHash);
             var set = await blob.SetHttpHeadersAsync(headers, new BlobRequestConditions { IfMatch = etag }, cancellationToken).ConfigureAwait(false);
-            var values = ToAzureMetadata(metadata, null);
+            var values = ToAzureMetadata(metadata, null, properties.ContentHash, declared);
             if (modTime is not null)
             {
                 values[ModTimeName] = modTime;
@@ -88,7 +92,7 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
             Remember(item.Name, etag, FromAzure(p.ContentType, p.ContentHash, p.CacheControl, p.ContentDisposition, p.ContentEncoding, p.ContentLanguage, item.Metadata));
         }
 
-        return Entry.File(path, p.ContentLength ?? 0, ModTimeOf(item.Metadata, p.LastModified ?? DateTimeOffset.UnixEpoch), etag, p.ContentType);
+        return Entry.File(path, p.ContentLength ?? 0, ModTimeOf(item.Metadata, p.LastModified ?? DateTimeOffset.UnixEpoch), etag, DeclaredContentType(p.ContentType, item.Metadata));
     }
 
     private void Remember(string blobName, string etag, ObjectMetadata? metadata)
@@ -102,6 +106,10 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
     }
 
     private void ForgetListed(string blobName) => _listed.TryRemove(blobName, out _);
+
+    /// <summary>The content type the writer declared: null when Azure filled in its default.</summary>
+    private static string? DeclaredContentType(string? contentType, IDictionary<string, string>? metadata) =>
+        metadata is not null && metadata.ContainsKey(NoContentTypeName) ? null : contentType;
 
     /// <summary>The modification time a writer set (gwmtime), else Azure's Last-Modified.</summary>
     private static DateTimeOffset ModTimeOf(IDictionary<string, string>? metadata, DateTimeOffset lastModified) =>
@@ -126,9 +134,14 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
     }
 
     /// <summary>The x-ms-meta-* set for <paramref name="metadata"/> and a writer's modification time.</summary>
-    private static Dictionary<string, string> ToAzureMetadata(ObjectMetadata? metadata, DateTimeOffset? modTime, byte[]? md5 = null)
+    private static Dictionary<string, string> ToAzureMetadata(ObjectMetadata? metadata, DateTimeOffset? modTime, byte[]? md5 = null, string? contentType = null)
     {
         var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if ((contentType ?? metadata?.ContentType) is null)
+        {
+            values[NoContentTypeName] = "1";
+        }
+
         if (metadata is not null)
         {
             foreach (var (name, value) in metadata.UserMetadata)
@@ -177,7 +190,11 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
         foreach (var (name, value) in values ?? new Dictionary<string, string>())
         {
             var lower = name.ToLowerInvariant();
-            if (lower == ETagName)
+            if (lower == NoContentTypeName)
+            {
+                contentType = null;
+            }
+            else if (lower == ETagName)
             {
                 etag = value;
             }

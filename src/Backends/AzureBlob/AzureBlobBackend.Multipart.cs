@@ -79,7 +79,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
     public async ValueTask<MultipartUpload> GetUploadAsync(VfsPath path, string uploadId, CancellationToken cancellationToken)
     {
         var (_, _, marker) = await FindUploadAsync(path, uploadId, cancellationToken).ConfigureAwait(false);
-        return ToUpload(path, uploadId, marker.ContentType, marker.ContentHash, marker.CacheControl, marker.ContentDisposition, marker.ContentEncoding, marker.ContentLanguage, marker.Metadata, marker.CreatedOn);
+        return ToUpload(path, uploadId, marker.ContentType, null, marker.CacheControl, marker.ContentDisposition, marker.ContentEncoding, marker.ContentLanguage, marker.Metadata, marker.CreatedOn);
     }
 
     public async IAsyncEnumerable<UploadedPart> ListPartsAsync(VfsPath path, string uploadId, [EnumeratorCancellation] CancellationToken cancellationToken)
@@ -144,7 +144,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
             size += part.Size;
         }
 
-        var begun = ToUpload(path, uploadId, marker.ContentType, marker.ContentHash, marker.CacheControl, marker.ContentDisposition, marker.ContentEncoding, marker.ContentLanguage, marker.Metadata, marker.CreatedOn).Metadata;
+        var begun = ToUpload(path, uploadId, marker.ContentType, null, marker.CacheControl, marker.ContentDisposition, marker.ContentEncoding, marker.ContentLanguage, marker.Metadata, marker.CreatedOn).Metadata;
         var final = begun with
         {
             ETag = metadata?.ETag ?? begun.ETag,
@@ -167,7 +167,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
             throw AzureBlobErrors.Map(e, path.Value);
         }
 
-        return Entry.File(path, size, committed.LastModified.ToUniversalTime(), Unquote(committed.ETag), headers.ContentType);
+        return Entry.File(path, size, committed.LastModified.ToUniversalTime(), Unquote(committed.ETag), DeclaredContentType(headers.ContentType, values));
     }
 
     public async ValueTask AbortAsync(VfsPath path, string uploadId, CancellationToken cancellationToken)
@@ -281,7 +281,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
                 }
 
                 var p = item.Properties;
-                uploads.Add(ToUpload(path, id, p.ContentType, p.ContentHash, p.CacheControl, p.ContentDisposition, p.ContentEncoding, p.ContentLanguage, item.Metadata, p.CreatedOn ?? DateTimeOffset.UnixEpoch));
+                uploads.Add(ToUpload(path, id, p.ContentType, null, p.CacheControl, p.ContentDisposition, p.ContentEncoding, p.ContentLanguage, item.Metadata, p.CreatedOn ?? DateTimeOffset.UnixEpoch));
             }
         }
     }

@@ -88,7 +88,7 @@ internal sealed partial class AzureBlobBackend
         name.Length > 0 && !name.Contains('/', StringComparison.Ordinal) && VfsPath.TryParse(name, out _, out _);
 
     private static Entry ToEntry(VfsPath path, BlobProperties properties) =>
-        Entry.File(path, properties.ContentLength, ModTimeOf(properties.Metadata, properties.LastModified), Unquote(properties.ETag), properties.ContentType);
+        Entry.File(path, properties.ContentLength, ModTimeOf(properties.Metadata, properties.LastModified), Unquote(properties.ETag), DeclaredContentType(properties.ContentType, properties.Metadata));
 
     private static string Unquote(ETag etag) => etag.ToString().Trim('"');
 

@@ -75,14 +75,15 @@ internal sealed partial class AzureBlobBackend
     private static async ValueTask<(BlobHttpHeaders Headers, Dictionary<string, string> Metadata)> DescribePutAsync(PutOptions options, byte[] md5, CancellationToken cancellationToken)
     {
         var metadata = await options.ResolveMetadataAsync(cancellationToken).ConfigureAwait(false);
-        return (ToHeaders(metadata, metadata?.ContentType ?? options.ContentType, md5), ToAzureMetadata(metadata, options.ModTime, md5));
+        var contentType = metadata?.ContentType ?? options.ContentType;
+        return (ToHeaders(metadata, contentType, md5), ToAzureMetadata(metadata, options.ModTime, md5, contentType));
     }
 
     private Entry Stored(VfsPath path, string blobName, long size, ETag etag, DateTimeOffset lastModified, PutOptions options, BlobHttpHeaders headers, Dictionary<string, string> metadata)
     {
         var tag = Unquote(etag);
         Remember(blobName, tag, FromAzure(headers.ContentType, headers.ContentHash, headers.CacheControl, headers.ContentDisposition, headers.ContentEncoding, headers.ContentLanguage, metadata));
-        return Entry.File(path, size, options.ModTime?.ToUniversalTime() ?? lastModified.ToUniversalTime(), tag, headers.ContentType);
+        return Entry.File(path, size, options.ModTime?.ToUniversalTime() ?? lastModified.ToUniversalTime(), tag, DeclaredContentType(headers.ContentType, metadata));
     }
 
     /// <summary>Azure's access conditions for a put's <see cref="PutCondition"/>, so that the check is atomic with the write.</summary>
