@@ -72,6 +72,24 @@ if [ ! -x /usr/sbin/vsftpd ] || [ ! -x "$PURE_FTPD_DIR/usr/sbin/pure-ftpd" ]; th
 fi
 command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet, see global.json) is not on PATH"; exit 2; }
 
+# ---- Azurite (issue 9): the Azure Blob backend's conformance and integration tests start azurite-blob
+# (npm azurite 3.37.0; it warns that it wants Node >= 22 and runs on Debian's Node 20). npm comes from apt.
+if ! command -v azurite-blob >/dev/null 2>&1; then
+  log "installing azurite@3.37.0 (npm)"
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { log "need root (or sudo) to install azurite"; exit 2; }
+    SUDO=(sudo -n)
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update </dev/null
+    "${SUDO[@]}" apt-get install -y --no-install-recommends npm </dev/null
+  fi
+  "${SUDO[@]}" npm install -g --no-audit --no-fund azurite@3.37.0 </dev/null
+  command -v azurite-blob >/dev/null 2>&1 || { log "azurite-blob is still missing after npm install"; exit 2; }
+fi
+
 # ---------------------------------------------------------------- build once
 rm -rf "$RESULTS"
 mkdir -p "$RESULTS"

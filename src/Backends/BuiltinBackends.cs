@@ -1,3 +1,4 @@
+using VfsGateway.Backends.AzureBlob;
 using VfsGateway.Backends.Ftp;
 using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
@@ -11,6 +12,7 @@ namespace VfsGateway.Backends;
 public static class BuiltinBackends
 {
     public static BackendRegistry CreateRegistry() => new BackendRegistry()
+        .Add(AzureBlobRegistration.Registration)
         .Add(LocalRegistration.Registration)
         .Add(MemoryRegistration.Registration)
         .Add(S3Registration.Registration)

@@ -17,33 +17,8 @@ public sealed partial record SftpOptions
     /// <summary>A byte count: "65536", "32k", "32KiB", "1M" (binary multiples).</summary>
     internal static int ParseSize(string? text, string option, int fallback)
     {
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return fallback;
-        }
-
-        var s = text.Trim();
-        long multiplier = 1;
-        var suffixes = new (string Suffix, long Multiplier)[]
-        {
-            ("KiB", 1024), ("MiB", 1024 * 1024), ("KB", 1024), ("MB", 1024 * 1024), ("K", 1024), ("M", 1024 * 1024), ("B", 1),
-        };
-        foreach (var (suffix, m) in suffixes)
-        {
-            if (s.EndsWith(suffix, StringComparison.OrdinalIgnoreCase))
-            {
-                multiplier = m;
-                s = s[..^suffix.Length];
-                break;
-            }
-        }
-
-        if (!long.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out var value) || value * multiplier > int.MaxValue)
-        {
-            throw Invalid($"sftp {option} '{text}' is not a size (e.g. 32k, 65536)");
-        }
-
-        return (int)(value * multiplier);
+        var size = OptionSize.Parse(text, "sftp", option, fallback);
+        return size <= int.MaxValue ? (int)size : throw Invalid($"sftp {option} '{text}' is too large");
     }
 
     /// <summary>Splits a command line the way sh does for words: spaces separate, quotes group, backslash escapes.</summary>
