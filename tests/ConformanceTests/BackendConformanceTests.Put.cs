@@ -120,6 +120,12 @@ public abstract partial class BackendConformanceTests
     [InlineData("brackets[]{}()<>|*~!@$^`")]
     public async Task Put_OddName_RoundTrips(string name)
     {
+        if (name.EndsWith(' ') && !Fixture.Supports(UnsupportedFeatures.TrailingSpaceInNames))
+        {
+            // A declared server limitation (a theory case cannot be skipped by the fixture).
+            return;
+        }
+
         var data = Bytes(17);
 
         await PutBytesAsync("odd/" + name, data);

@@ -14,4 +14,7 @@ public enum UnsupportedFeatures
 
     /// <summary>The backend stages no multipart uploads itself (no <see cref="Vfs.Multipart.IMultipartUploads"/>).</summary>
     Multipart = 4,
+
+    /// <summary>The server rewrites a trailing space in a name (pure-ftpd turns it into '_'); such names are not round-tripped.</summary>
+    TrailingSpaceInNames = 8,
 }

@@ -30,12 +30,13 @@ internal sealed partial class FtpBackend
                 return await StatOnAsync(session, to, cancellationToken).ConfigureAwait(false) ?? throw VfsException.NotFound(to);
             }
 
-            if (attempt > 0 || rnto.Code is not (550 or 553) || to.IsRoot)
+            // Most often a missing parent directory of the target (550, 553, or pure-ftpd's 451).
+            if (attempt > 0 || rnto.Code is 421 || to.IsRoot ||
+                await KindOfAsync(session, Remote(to.Parent), to.Parent, cancellationToken).ConfigureAwait(false) == FtpEntryKind.Directory)
             {
                 throw FtpErrors.Map(new FtpReplyException("RNTO", rnto), to, VfsErrorKind.PermissionDenied);
             }
 
-            // Most often a missing parent directory of the target.
             await MkdirAllAsync(session, Remote(to.Parent), to.Parent, cancellationToken).ConfigureAwait(false);
         }
     }

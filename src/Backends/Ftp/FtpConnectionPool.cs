@@ -84,35 +84,38 @@ internal sealed class FtpConnectionPool : IAsyncDisposable
         }
     }
 
-    /// <summary>Called once per lease: keeps a healthy connection, discards a broken one (and the idle ones with it).</summary>
+    /// <summary>Called once per lease: keeps a healthy connection, closes a retired one, discards a broken one (and the idle ones with it).</summary>
     public void Return(FtpSession session)
     {
-        List<FtpSession>? discard = null;
+        List<FtpSession> close;
+        var broken = session.IsBroken;
         lock (_lock)
         {
-            if (session.IsBroken || _disposed)
+            if (broken || _disposed)
             {
-                discard = [session, .. _idle];
+                close = [session, .. _idle];
                 _idle.Clear();
+            }
+            else if (session.IsRetired)
+            {
+                close = [session];
             }
             else
             {
                 _idle.Push(session);
+                close = [];
             }
         }
 
         _slots.Release();
-        if (discard is not null)
+        if (broken && !_disposed)
         {
-            if (session.IsBroken && !_disposed)
-            {
-                FtpLog.ConnectionDiscarded(_logger, _destination, discard.Count);
-            }
+            FtpLog.ConnectionDiscarded(_logger, _destination, close.Count - 1);
+        }
 
-            foreach (var s in discard)
-            {
-                _ = CloseAsync(s);
-            }
+        foreach (var s in close)
+        {
+            _ = CloseAsync(s);
         }
     }
 

@@ -12,11 +12,11 @@ internal sealed class FtpDataChannel(Socket socket) : IAsyncDisposable
 
     public bool IsTls => _stream is SslStream;
 
-    public async ValueTask UpgradeAsync(FtpTls tls, CancellationToken cancellationToken)
+    public async ValueTask UpgradeAsync(SslClientAuthenticationOptions tls, CancellationToken cancellationToken)
     {
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         _stream = ssl;
-        await ssl.AuthenticateAsClientAsync(tls.Options, cancellationToken).ConfigureAwait(false);
+        await ssl.AuthenticateAsClientAsync(tls, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Ends an upload cleanly: TLS close_notify, then FIN, so the server sees the end of the file (RFC 4217 §9).</summary>
@@ -29,6 +29,15 @@ internal sealed class FtpDataChannel(Socket socket) : IAsyncDisposable
         }
 
         socket.Shutdown(SocketShutdown.Send);
+        if (_stream is SslStream)
+        {
+            // TLS 1.3 session tickets arrive after the handshake; an upload never reads, so read
+            // to the server's close: the fresh ticket is what the next data connection resumes.
+            var scratch = new byte[256];
+            while (await _stream.ReadAsync(scratch, cancellationToken).ConfigureAwait(false) > 0)
+            {
+            }
+        }
     }
 
     /// <summary>Closes at once (an aborted transfer): RST rather than FIN, so a server never mistakes it for a complete upload.</summary>

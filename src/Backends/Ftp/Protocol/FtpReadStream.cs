@@ -15,6 +15,7 @@ internal sealed class FtpReadStream : Stream
     private bool _finished;
     private readonly bool _toEnd;
     private bool _disposed;
+    private bool _anyRead;
 
     /// <param name="toEnd">The count reaches the end of the file: expect EOF and 226 after it rather than ABOR.</param>
     public FtpReadStream(FtpSession session, FtpDataChannel channel, long count, bool toEnd, IDisposable lease)
@@ -62,7 +63,7 @@ internal sealed class FtpReadStream : Stream
         int read;
         try
         {
-            read = await _session.DataAsync(ct => _channel.Stream.ReadAsync(buffer[..want], ct).AsTask(), cancellationToken).ConfigureAwait(false);
+            read = await _session.DataAsync(ct => ReadChannelAsync(buffer[..want], ct), cancellationToken).ConfigureAwait(false);
         }
         catch (FtpProtocolException e)
         {
@@ -109,6 +110,11 @@ internal sealed class FtpReadStream : Stream
             if (!_finished)
             {
                 _finished = true;
+                if (_channel.IsTls && !_anyRead)
+                {
+                    _session.Retire();
+                }
+
                 await _channel.DisposeAsync().ConfigureAwait(false);
                 await _session.AbortTransferAsync().ConfigureAwait(false);
             }
@@ -130,13 +136,20 @@ internal sealed class FtpReadStream : Stream
         base.Dispose(disposing);
     }
 
+    private async Task<int> ReadChannelAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        var read = await _channel.Stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+        _anyRead = true;
+        return read;
+    }
+
     /// <summary>True when the server closes the data connection right after the expected bytes (the file did not grow).</summary>
     private async Task<bool> ProbeEndAsync(CancellationToken cancellationToken)
     {
         var probe = new byte[1];
         try
         {
-            return await _session.DataAsync(ct => _channel.Stream.ReadAsync(probe, ct).AsTask(), cancellationToken).ConfigureAwait(false) == 0;
+            return await _session.DataAsync(ct => ReadChannelAsync(probe, ct), cancellationToken).ConfigureAwait(false) == 0;
         }
         catch (FtpProtocolException e)
         {

@@ -89,6 +89,11 @@ internal sealed partial class FtpSession
         }
         catch
         {
+            if (channel.IsTls)
+            {
+                Retire();
+            }
+
             channel.Abort();
             await ResyncAfterAbortAsync().ConfigureAwait(false);
             throw;

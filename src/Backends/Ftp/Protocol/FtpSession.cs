@@ -22,7 +22,7 @@ internal sealed partial class FtpSession : IAsyncDisposable
     private readonly Socket _socket;
     private readonly FtpLineReader _reader;
     private readonly FtpReplyParser _parser = new();
-    private readonly FtpTls? _tls;
+    private readonly SslClientAuthenticationOptions? _tls;
     private readonly IPAddress _peer;
     private Stream _stream;
     private bool _epsvRefused;
@@ -30,7 +30,7 @@ internal sealed partial class FtpSession : IAsyncDisposable
     private FtpSession(Socket socket, FtpTls? tls, bool disableEpsv)
     {
         _socket = socket;
-        _tls = tls;
+        _tls = tls?.ForSession();
         _epsvRefused = disableEpsv;
         var peer = ((IPEndPoint)socket.RemoteEndPoint!).Address;
         _peer = peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer;
@@ -113,6 +113,15 @@ internal sealed partial class FtpSession : IAsyncDisposable
             return false;
         }
     }
+
+    /// <summary>
+    /// The session works but should not be reused: a TLS data connection closed before its TLS 1.3
+    /// session ticket was read used up the control connection's resumable session (tickets are
+    /// single-use), so the next data connection could not resume it. The pool closes it quietly.
+    /// </summary>
+    public bool IsRetired { get; private set; }
+
+    public void Retire() => IsRetired = true;
 
     /// <summary>Marks the session unusable (a transfer ended in an unknown state).</summary>
     public void Invalidate() => IsBroken = true;
@@ -233,6 +242,6 @@ internal sealed partial class FtpSession : IAsyncDisposable
         var ssl = new SslStream(_stream, leaveInnerStreamOpen: false);
         _stream = ssl;
         _reader.Stream = ssl;
-        await ssl.AuthenticateAsClientAsync(_tls!.Options, cancellationToken).ConfigureAwait(false);
+        await ssl.AuthenticateAsClientAsync(_tls!, cancellationToken).ConfigureAwait(false);
     }
 }

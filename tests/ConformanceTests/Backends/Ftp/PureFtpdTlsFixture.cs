@@ -8,4 +8,6 @@ public sealed class PureFtpdTlsFixture : FtpFixture
     internal override FtpServerKind Kind => FtpServerKind.PureFtpd;
 
     internal override FtpServerTls Tls => FtpServerTls.Explicit;
+
+    public override UnsupportedFeatures Unsupported => base.Unsupported | UnsupportedFeatures.TrailingSpaceInNames;
 }
