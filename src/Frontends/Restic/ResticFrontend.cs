@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -40,7 +41,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         }
 
         _quota = options.MaxSize is { } max ? new ResticQuota(max) : null;
-        _metrics = options.Prometheus ? new ResticMetrics() : null;
+        _metrics = options.Prometheus ? new ResticMetrics(() => vfs.CacheStats) : null;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -68,9 +69,11 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var start = Stopwatch.GetTimestamp();
+        var operation = "Unknown";
         try
         {
-            await DispatchAsync(context).ConfigureAwait(false);
+            await DispatchAsync(context, ref operation).ConfigureAwait(false);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -81,14 +84,20 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         {
             await FailAsync(context, e).ConfigureAwait(false);
         }
+        finally
+        {
+            _metrics?.ObserveRequest(operation, start);
+        }
     }
 
     public void Dispose() => _auth?.Dispose();
 
-    private Task DispatchAsync(HttpContext context)
+    /// <summary>Routes one request; <paramref name="operation"/> is set to the name the duration histogram uses once the route is known.</summary>
+    private Task DispatchAsync(HttpContext context, ref string operation)
     {
         if (_metrics is not null && context.Request.Path.Equals("/metrics", StringComparison.Ordinal))
         {
+            operation = "Metrics";
             return ServeMetricsAsync(context, _metrics);
         }
 
@@ -111,6 +120,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         }
 
         var method = context.Request.Method;
+        operation = OperationName(route.Kind, method);
         return route.Kind switch
         {
             ResticRouteKind.Repository when HttpMethods.IsPost(method) => CreateRepositoryAsync(context, route),
@@ -124,6 +134,18 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
             _ => MethodNotAllowedAsync(context, AllowObject),
         };
     }
+
+    /// <summary>The operation label of a routed request: what the handler of the switch above does.</summary>
+    private static string OperationName(ResticRouteKind kind, string method) => kind switch
+    {
+        ResticRouteKind.Repository => HttpMethods.IsPost(method) ? "CreateRepository" : "Unknown",
+        ResticRouteKind.List => HttpMethods.IsGet(method) ? "ListObjects" : "Unknown",
+        _ when HttpMethods.IsHead(method) => "HeadObject",
+        _ when HttpMethods.IsGet(method) => "GetObject",
+        _ when HttpMethods.IsPost(method) => "SaveObject",
+        _ when HttpMethods.IsDelete(method) => "DeleteObject",
+        _ => "Unknown",
+    };
 
     private bool Authenticate(HttpContext context, out string user)
     {
@@ -164,10 +186,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
             return;
         }
 
-        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        metrics.WriteTo(text, _vfs.CacheStats);
-        context.Response.ContentType = Http.Metrics.PrometheusTextWriter.ContentType;
-        await WriteTextAsync(context, text.ToString()).ConfigureAwait(false);
+        await metrics.WriteAsync(context).ConfigureAwait(false);
     }
 
     private async Task FailAsync(HttpContext context, Exception exception)
@@ -223,8 +242,6 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         context.Response.Headers.XContentTypeOptions = "nosniff";
         return WriteBytesAsync(context, StatusBodies.GetOrAdd(status, static s => System.Text.Encoding.UTF8.GetBytes(ReasonPhrases.GetReasonPhrase(s) + "\n")));
     }
-
-    private static Task WriteTextAsync(HttpContext context, string text) => WriteBytesAsync(context, System.Text.Encoding.UTF8.GetBytes(text));
 
     private static Task WriteBytesAsync(HttpContext context, byte[] bytes)
     {

@@ -33,7 +33,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
         _options = options;
         _logger = loggerFactory.CreateLogger<S3Frontend>();
         _auth = new SigV4Authenticator(options, time);
-        _metrics = options.Prometheus ? new S3Metrics() : null;
+        _metrics = options.Prometheus ? new S3Metrics(() => vfs.CacheStats) : null;
         _uploads = vfs.Multipart is { } backend
             ? new BackendMultipartUploads(backend)
             : new LocalMultipartUploads(vfs, new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time), time, _logger);
@@ -62,6 +62,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
             return;
         }
 
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         CountingRequestStream? received = null;
         CountingResponseBodyFeature? sent = null;
         if (_metrics is not null)
@@ -74,7 +75,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
 
         var operation = "Unknown";
         var errorCode = await HandleCoreAsync(context, op => operation = op).ConfigureAwait(false);
-        _metrics?.Record(operation, errorCode, received!.BytesRead, sent!.BytesWritten);
+        _metrics?.Record(operation, errorCode, received!.BytesRead, sent!.BytesWritten, start);
     }
 
     /// <summary>Answers one S3 request; returns the S3 error code it was answered with, or null on success.</summary>
