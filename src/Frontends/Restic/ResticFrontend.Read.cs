@@ -9,6 +9,8 @@ public sealed partial class ResticFrontend
 {
     private const string OctetStream = "application/octet-stream";
 
+    private static readonly byte[] RangeNotSatisfiableBody = "invalid range: failed to overlap\n"u8.ToArray();
+
     /// <summary>HEAD {repo}/config or an object: the real Content-Length (restic takes the config's size from it; 0 breaks restic).</summary>
     private async Task HeadAsync(HttpContext context, ResticRoute route)
     {
@@ -27,11 +29,18 @@ public sealed partial class ResticFrontend
         var entry = await StatFileAsync(route.Path, cancellationToken).ConfigureAwait(false);
         var response = context.Response;
         response.Headers.AcceptRanges = "bytes";
-        var kind = RangeHeader.Parse(context.Request.Headers.Range, entry.Size, out var offset, out var count);
+        // rest-server sends the config whole whatever the Range header says (restic reads all of it).
+        var range = route.Type == ResticObjectType.Config ? default : context.Request.Headers.Range;
+        var kind = RangeHeader.Parse(range, entry.Size, out var offset, out var count);
         if (kind == RangeKind.Unsatisfiable)
         {
             response.Headers.ContentRange = $"bytes */{entry.Size}";
-            await StatusAsync(context, StatusCodes.Status416RangeNotSatisfiable).ConfigureAwait(false);
+
+            // Go's http.ServeContent (rest-server) explains the 416 with this text.
+            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            response.ContentType = "text/plain; charset=utf-8";
+            response.Headers.XContentTypeOptions = "nosniff";
+            await WriteBytesAsync(context, RangeNotSatisfiableBody).ConfigureAwait(false);
             return;
         }
 

@@ -24,6 +24,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
     private readonly ResticOptions _options;
     private readonly ILogger _logger;
     private readonly HtpasswdAuthenticator? _auth;
+    private readonly ProxyAuthenticator? _proxy;
     private readonly ResticQuota? _quota;
     private readonly ResticMetrics? _metrics;
 
@@ -35,7 +36,13 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         _vfs = vfs;
         _options = options;
         _logger = loggerFactory.CreateLogger<ResticFrontend>();
-        if (!options.NoAuth && options.HtpasswdFile is { Length: > 0 } htpasswd)
+        if (!options.NoAuth && options.ProxyAuthUsername is { Length: > 0 } header)
+        {
+            // rest-server's order: --no-auth, then the proxy's header, then htpasswd. Without
+            // trusted proxies StartAsync refuses to start.
+            _proxy = options.TrustedProxies.Count == 0 ? null : new ProxyAuthenticator(header, options.TrustedProxies);
+        }
+        else if (!options.NoAuth && options.HtpasswdFile is { Length: > 0 } htpasswd)
         {
             _auth = new HtpasswdAuthenticator(htpasswd, loggerFactory.CreateLogger<HtpasswdAuthenticator>(), checkInterval: options.HtpasswdCheckInterval);
         }
@@ -46,7 +53,14 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!_options.NoAuth)
+        if (!_options.NoAuth && _options.ProxyAuthUsername is { Length: > 0 } header && _proxy is null)
+        {
+            throw new GatewayStartupException(
+                $"--proxy-auth-username {header} needs --trusted-proxy CIDR (the addresses of the reverse proxies that set the header): " +
+                "without it any client could name itself any user.");
+        }
+
+        if (!_options.NoAuth && _options.ProxyAuthUsername is not { Length: > 0 })
         {
             if (_auth is null)
             {
@@ -114,7 +128,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         }
 
         // rest-server answers 401 here too: to this user, the repository does not exist.
-        if (_options.PrivateRepos && _auth is not null && !IsOwnRepository(route.Repository, user))
+        if (_options.PrivateRepos && AuthEnabled && !IsOwnRepository(route.Repository, user))
         {
             return UnauthorizedAsync(context);
         }
@@ -147,15 +161,19 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         _ => "Unknown",
     };
 
+    private bool AuthEnabled => _auth is not null || _proxy is not null;
+
     private bool Authenticate(HttpContext context, out string user)
     {
         user = string.Empty;
-        if (_auth is null)
+        if (!AuthEnabled)
         {
             return true;
         }
 
-        if (!_auth.TryAuthenticate(context.Request.Headers.Authorization, out var principal))
+        System.Security.Claims.ClaimsPrincipal? principal;
+        if ((_proxy is not null ? !_proxy.TryAuthenticate(context, out principal) : !_auth!.TryAuthenticate(context.Request.Headers.Authorization, out principal))
+            || principal is null)
         {
             return false;
         }
@@ -174,7 +192,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
     private async Task ServeMetricsAsync(HttpContext context, ResticMetrics metrics)
     {
         // As rest-server: with private repos only the user "metrics" may read everyone's counters.
-        if (!_options.PrometheusNoAuth && (!Authenticate(context, out var user) || (_options.PrivateRepos && _auth is not null && user != "metrics")))
+        if (!_options.PrometheusNoAuth && (!Authenticate(context, out var user) || (_options.PrivateRepos && AuthEnabled && user != "metrics")))
         {
             await UnauthorizedAsync(context).ConfigureAwait(false);
             return;
