@@ -30,7 +30,11 @@ internal sealed partial class S3Backend : IBackend
         _client = client;
         _logger = logger;
         var features = BackendFeatures.Discover(this, bucketBased: true, canHaveEmptyDirectories: true, partialUploads: false, conditionalPut: true);
-        Features = options.MultipartPassthrough ? features : features with { Multipart = null };
+        Features = features with
+        {
+            Multipart = options.MultipartPassthrough ? features.Multipart : null,
+            Copy = options.ServerSideCopy ? features.Copy : null,
+        };
     }
 
     public S3Options Options { get; }

@@ -27,7 +27,7 @@ public abstract class S3Fixture : BackendFixture
 
     public abstract string SecretKey { get; }
 
-    public override UnsupportedFeatures Unsupported => UnsupportedFeatures.SetModTime;
+    public override UnsupportedFeatures Unsupported => UnsupportedFeatures.SetModTime | UnsupportedFeatures.WriterETags;
 
     public override async Task InitializeAsync()
     {

@@ -4,7 +4,10 @@ namespace VfsGateway.ConformanceTests.Backends.S3;
 /// s3rver 3.7.1 (npm; ./test.sh installs it): a small Node S3 server with its well-known keys. It
 /// cannot decode aws-chunked bodies, hence request_checksum = when_required, and it has no
 /// ListMultipartUploads/ListParts/Abort, hence multipart_passthrough = false (the S3 frontend then
-/// stages parts itself); the backend's own multipart puts only need Create/UploadPart/Complete.
+/// stages parts itself); the backend's own multipart puts only need Create/UploadPart/Complete. Its
+/// CopyObject cannot read the SDK's encoded x-amz-copy-source ("bucket%2Fkey"), hence
+/// server_side_copy = false, and its delimiter listing misses prefixes more than one level below
+/// the listed one (declared as <see cref="UnsupportedFeatures.NestedPrefixListing"/>).
 /// </summary>
 public sealed class S3rverFixture : S3Fixture
 {
@@ -12,13 +15,14 @@ public sealed class S3rverFixture : S3Fixture
 
     public override string SecretKey => "S3RVER";
 
-    public override UnsupportedFeatures Unsupported => base.Unsupported | UnsupportedFeatures.Multipart;
+    public override UnsupportedFeatures Unsupported => base.Unsupported | UnsupportedFeatures.Multipart | UnsupportedFeatures.NestedPrefixListing;
 
     public override Dictionary<string, string> Options()
     {
         var options = base.Options();
         options["request_checksum"] = "when_required";
         options["multipart_passthrough"] = "false";
+        options["server_side_copy"] = "false";
         return options;
     }
 
