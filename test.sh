@@ -52,6 +52,24 @@ command -v s3rver >/dev/null 2>&1 || {
   log "installing s3rver@3.7.1 (npm)"
   npm install -g --no-fund --no-audit s3rver@3.7.1 </dev/null
 }
+# ---- FTP servers (issue 11): vsftpd from apt; pure-ftpd conflicts with vsftpd as a package, so its
+# .deb is unpacked (dpkg -x) into /usr/local/lib/vfsgateway-test/pure-ftpd, where the fixtures look.
+PURE_FTPD_DIR=/usr/local/lib/vfsgateway-test/pure-ftpd
+if [ ! -x /usr/sbin/vsftpd ] || [ ! -x "$PURE_FTPD_DIR/usr/sbin/pure-ftpd" ]; then
+  log "installing FTP servers (vsftpd, pure-ftpd unpacked into $PURE_FTPD_DIR)"
+  SUDO=()
+  [ "$(id -u)" -ne 0 ] && SUDO=(sudo -n)
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update </dev/null
+  [ -x /usr/sbin/vsftpd ] || "${SUDO[@]}" apt-get install -y --no-install-recommends vsftpd </dev/null
+  if [ ! -x "$PURE_FTPD_DIR/usr/sbin/pure-ftpd" ]; then
+    deb_dir=$(mktemp -d)
+    (cd "$deb_dir" && apt-get download pure-ftpd </dev/null)
+    "${SUDO[@]}" mkdir -p "$PURE_FTPD_DIR"
+    "${SUDO[@]}" dpkg -x "$deb_dir"/pure-ftpd_*.deb "$PURE_FTPD_DIR"
+    rm -rf "$deb_dir"
+  fi
+fi
 command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet, see global.json) is not on PATH"; exit 2; }
 
 # ---------------------------------------------------------------- build once

@@ -1,3 +1,4 @@
+using VfsGateway.Backends.Ftp;
 using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
 using VfsGateway.Backends.S3;
@@ -13,5 +14,6 @@ public static class BuiltinBackends
         .Add(LocalRegistration.Registration)
         .Add(MemoryRegistration.Registration)
         .Add(S3Registration.Registration)
-        .Add(SftpRegistration.Registration);
+        .Add(SftpRegistration.Registration)
+        .Add(FtpRegistration.Registration);
 }
