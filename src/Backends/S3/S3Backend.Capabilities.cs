@@ -49,6 +49,9 @@ internal sealed partial class S3Backend : IServerSideCopy, IRecursiveList
 
         var location = Locate(dir);
         var prefix = location.DirPrefix;
+
+        // S3 has no directory entries: each one is reported once, before the first key below it.
+        var directories = new HashSet<VfsPath>();
         string? token = null;
         do
         {
@@ -64,7 +67,21 @@ internal sealed partial class S3Backend : IServerSideCopy, IRecursiveList
                 }
 
                 var path = dir.Combine(below);
-                yield return isMarker ? Entry.Directory(path) : ToEntry(path, item);
+                var parents = new Stack<VfsPath>();
+                for (var parent = isMarker ? path : path.Parent; parent != dir && directories.Add(parent); parent = parent.Parent)
+                {
+                    parents.Push(parent);
+                }
+
+                while (parents.TryPop(out var parent))
+                {
+                    yield return Entry.Directory(parent);
+                }
+
+                if (!isMarker)
+                {
+                    yield return ToEntry(path, item);
+                }
             }
 
             token = page.IsTruncated == true ? page.NextContinuationToken : null;

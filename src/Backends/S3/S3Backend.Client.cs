@@ -131,7 +131,7 @@ internal sealed partial class S3Backend
             location = slash < 0 ? new S3Location(path.Value, string.Empty) : new S3Location(path.Value[..slash], path.Value[(slash + 1)..]);
         }
 
-        if (forObject && location.Key.Length == 0)
+        if (forObject && (path.IsRoot || location.Key.Length == 0))
         {
             throw path.IsRoot ? new VfsException(VfsErrorKind.Invalid, "cannot write to the root", path.Value) : VfsException.IsDirectory(path);
         }

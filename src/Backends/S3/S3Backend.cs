@@ -29,7 +29,12 @@ internal sealed partial class S3Backend : IBackend
         Options = options;
         _client = client;
         _logger = logger;
-        Features = BackendFeatures.Discover(this, bucketBased: true, canHaveEmptyDirectories: true, partialUploads: false, conditionalPut: true);
+        var features = BackendFeatures.Discover(this, bucketBased: true, canHaveEmptyDirectories: true, partialUploads: false, conditionalPut: true);
+        Features = features with
+        {
+            Multipart = options.MultipartPassthrough ? features.Multipart : null,
+            Copy = options.ServerSideCopy ? features.Copy : null,
+        };
     }
 
     public S3Options Options { get; }
@@ -141,6 +146,13 @@ internal sealed partial class S3Backend : IBackend
         try
         {
             var response = await CallAsync(() => _client.GetObjectAsync(request, cancellationToken), "read", path).ConfigureAwait(false);
+            if (response.ContentRange is { } contentRange && contentRange.EndsWith("/0", StringComparison.Ordinal))
+            {
+                // A range of an empty object: S3 answers 416, some servers (s3rver) a 206 "bytes 0-0/0" with a body that never comes.
+                response.Dispose();
+                return Stream.Null;
+            }
+
             return new S3ReadStream(response);
         }
         catch (VfsException e) when (range is not null && e.InnerException is AmazonS3Exception { StatusCode: System.Net.HttpStatusCode.RequestedRangeNotSatisfiable })

@@ -83,6 +83,15 @@ public sealed partial record S3Options
     /// <summary>Skip the startup check of the bucket (for keys that may not list it).</summary>
     public bool NoCheckBucket { get; init; }
 
+    /// <summary>
+    /// Offer the server's native multipart uploads to the S3 frontend (needs ListMultipartUploads and
+    /// ListParts); false leaves the frontend to stage parts on local disk, for servers without them.
+    /// </summary>
+    public bool MultipartPassthrough { get; init; } = true;
+
+    /// <summary>Copy inside the server (CopyObject, UploadPartCopy); false copies through the gateway, for servers whose CopyObject is broken.</summary>
+    public bool ServerSideCopy { get; init; } = true;
+
     /// <summary>Where messages say the data lives: "s3:bucket/prefix" at the endpoint.</summary>
     public string Describe() =>
         $"s3:{Bucket}{(Prefix.Length == 0 ? string.Empty : "/" + Prefix)}{(Endpoint is null ? string.Empty : " at " + Endpoint)}";
@@ -118,6 +127,8 @@ public sealed partial record S3Options
                 var other => throw Invalid($"s3 request_checksum must be when_supported or when_required, not '{other}'"),
             },
             NoCheckBucket = config.GetBool("no_check_bucket"),
+            MultipartPassthrough = !config.IsSet("multipart_passthrough") || config.GetBool("multipart_passthrough"),
+            ServerSideCopy = !config.IsSet("server_side_copy") || config.GetBool("server_side_copy"),
         };
         options.Validate();
         return options;
@@ -243,7 +254,7 @@ public sealed partial record S3Options
         builder.Append(CultureInfo.InvariantCulture, $"AccessKeyId = {AccessKeyId}, SecretAccessKey = {(SecretAccessKey is null ? "(none)" : "***")}, SessionToken = {(SessionToken is null ? "(none)" : "***")}, ");
         builder.Append(CultureInfo.InvariantCulture, $"EnvAuth = {EnvAuth}, Profile = {Profile}, ForcePathStyle = {ForcePathStyle}, UploadCutoff = {UploadCutoff}, ChunkSize = {ChunkSize}, ");
         builder.Append(CultureInfo.InvariantCulture, $"UploadConcurrency = {UploadConcurrency}, CopyCutoff = {CopyCutoff}, StorageClass = {StorageClass}, ServerSideEncryption = {ServerSideEncryption}, ");
-        builder.Append(CultureInfo.InvariantCulture, $"ChecksumWhenRequired = {ChecksumWhenRequired}, NoCheckBucket = {NoCheckBucket}");
+        builder.Append(CultureInfo.InvariantCulture, $"ChecksumWhenRequired = {ChecksumWhenRequired}, NoCheckBucket = {NoCheckBucket}, MultipartPassthrough = {MultipartPassthrough}, ServerSideCopy = {ServerSideCopy}");
         return true;
     }
 

@@ -28,6 +28,8 @@ public static class S3Registration
         new("server_side_encryption", "Server-side encryption of new objects: AES256 (SSE-S3) or aws:kms (SSE-KMS)."),
         new("sse_kms_key_id", "KMS key id for server_side_encryption = aws:kms."),
         new("request_checksum", "when_supported: integrity checksums on every upload (aws-chunked trailers); when_required: only where the API needs one, bodies sent plain (for servers that cannot decode aws-chunked, e.g. s3rver).", "when_supported"),
+        new("multipart_passthrough", "Map the S3 frontend's multipart uploads onto the server's own, so any gateway instance can take any part (needs ListMultipartUploads and ListParts; false: parts are staged on local disk, for servers without them such as s3rver).", "true"),
+        new("server_side_copy", "Copy inside the server (CopyObject; UploadPartCopy above copy_cutoff); false: copies stream through the gateway (for servers whose CopyObject is broken, e.g. s3rver 3.7 with an encoded x-amz-copy-source).", "true"),
         new("no_check_bucket", "Do not check at startup that the bucket exists and the keys work (for keys that may not list the bucket).", "false"),
     ];
 

@@ -1,6 +1,6 @@
-namespace VfsGateway.IntegrationTests.Infrastructure;
+namespace VfsGateway.TestSupport;
 
-/// <summary>Finds the built `gateway` (src/Cli) that the tests run as a real process.</summary>
+/// <summary>Finds the built `gateway` (src/Cli) that the tests run as a real process (integration tests; conformance fixtures that use `gateway serve s3` as a backing server).</summary>
 internal static class GatewayBinary
 {
     private static readonly Lazy<string> DllPath = new(Locate);
@@ -19,7 +19,9 @@ internal static class GatewayBinary
                 return host;
             }
 
-            return Tool.Find("dotnet") ?? throw new InvalidOperationException("the dotnet host is not on PATH");
+            var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+            return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists)
+                ?? throw new InvalidOperationException("the dotnet host is not on PATH");
         }
     }
 
