@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using VfsGateway.Frontends.S3.Auth;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3;

@@ -2,15 +2,17 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using Microsoft.AspNetCore.WebUtilities;
+using VfsGateway.Frontends.S3.Auth;
+using VfsGateway.Frontends.S3.Xml;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Handlers;
 
 /// <summary>ListObjects (V1) and ListObjectsV2.</summary>
-internal sealed partial class S3Frontend
+internal sealed class ListingHandler(S3Context c)
 {
     private const int MaxKeysLimit = 1000;
 
-    private async Task ListObjectsAsync(S3Request r, bool v2)
+    public async Task ListObjectsAsync(S3Request r, bool v2)
     {
         var ct = r.Context.RequestAborted;
         var prefix = r.Query("prefix") ?? string.Empty;
@@ -42,7 +44,7 @@ internal sealed partial class S3Frontend
             after = null;
         }
 
-        await RequireBucketAsync(r).ConfigureAwait(false);
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
 
         var objects = new List<ListItem>();
         var prefixes = new List<string>();
@@ -50,7 +52,7 @@ internal sealed partial class S3Frontend
         var truncated = false;
         if (maxKeys > 0)
         {
-            var walker = new KeyWalker(_vfs, r.BucketPath, prefix, delimiter, after);
+            var walker = new KeyWalker(c.Vfs, r.BucketPath, prefix, delimiter, after);
             await foreach (var item in walker.WalkAsync(ct).ConfigureAwait(false))
             {
                 if (objects.Count + prefixes.Count == maxKeys)
@@ -76,7 +78,7 @@ internal sealed partial class S3Frontend
         var etags = new string[objects.Count];
         for (var i = 0; i < objects.Count; i++)
         {
-            etags[i] = await ListingETagAsync(objects[i].Entry!, ct).ConfigureAwait(false);
+            etags[i] = await c.ListingETagAsync(objects[i].Entry!, ct).ConfigureAwait(false);
         }
 
         var url = encodingType == "url";
