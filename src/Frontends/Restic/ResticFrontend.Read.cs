@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Http.Hosting;
 using VfsGateway.Vfs;
 
@@ -27,7 +28,7 @@ public sealed partial class ResticFrontend
         var entry = await StatFileAsync(route.Path, cancellationToken).ConfigureAwait(false);
         var response = context.Response;
         response.Headers.AcceptRanges = "bytes";
-        var kind = RangeHeader.Parse(context.Request.Headers.Range, entry.Size, out var offset, out var count);
+        var kind = HttpRange.Parse(context.Request.Headers.Range, entry.Size, out var offset, out var count);
         if (kind == RangeKind.Unsatisfiable)
         {
             response.Headers.ContentRange = $"bytes */{entry.Size}";
