@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Http.Hosting;
 using VfsGateway.Vfs;
 
@@ -31,7 +32,7 @@ public sealed partial class ResticFrontend
         response.Headers.AcceptRanges = "bytes";
         // rest-server sends the config whole whatever the Range header says (restic reads all of it).
         var range = route.Type == ResticObjectType.Config ? default : context.Request.Headers.Range;
-        var kind = RangeHeader.Parse(range, entry.Size, out var offset, out var count);
+        var kind = HttpRange.Parse(range, entry.Size, out var offset, out var count);
         if (kind == RangeKind.Unsatisfiable)
         {
             response.Headers.ContentRange = $"bytes */{entry.Size}";

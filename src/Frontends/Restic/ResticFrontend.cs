@@ -120,12 +120,14 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
             return UnauthorizedAsync(context);
         }
 
-        var status = ResticRouteParser.TryParse(context, out var route);
-        if (status != 0)
+        var parsed = ResticRouteParser.Parse(context);
+        if (!parsed.IsRoute)
         {
-            LogBadPath(_logger, context.Request.Method, context.Request.Path.Value, status);
-            return StatusAsync(context, status);
+            LogBadPath(_logger, context.Request.Method, context.Request.Path.Value, parsed.Status);
+            return StatusAsync(context, parsed.Status);
         }
+
+        var route = parsed.Route;
 
         // rest-server answers 401 here too: to this user, the repository does not exist.
         if (_options.PrivateRepos && AuthEnabled && !IsOwnRepository(route.Repository, user))

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Http.Hosting;
+using VfsGateway.Frontends.S3.Auth;
+using VfsGateway.Frontends.S3.Handlers;
 using VfsGateway.Frontends.S3.Multipart;
+using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3;
@@ -20,6 +23,8 @@ internal sealed partial class S3Frontend : IHttpFrontend
     private readonly ILogger _logger;
     private readonly SigV4Authenticator _auth;
     private readonly IS3MultipartUploads _uploads;
+    private readonly S3Context _context;
+    private readonly S3Router _router;
     private readonly S3Metrics? _metrics;
 
     public S3Frontend(VirtualFileSystem vfs, S3Options options, ILoggerFactory loggerFactory)
@@ -37,6 +42,15 @@ internal sealed partial class S3Frontend : IHttpFrontend
         _uploads = vfs.Multipart is { } backend
             ? new BackendMultipartUploads(backend)
             : new LocalMultipartUploads(vfs, new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time), time, _logger);
+        _context = new S3Context(vfs, options, _uploads, _logger);
+        _router = new S3Router(_context);
+    }
+
+    /// <summary>How long a Complete may run before the response starts and whitespace keeps it alive (tests shorten it).</summary>
+    internal TimeSpan CompleteKeepAliveInterval
+    {
+        get => _context.CompleteKeepAliveInterval;
+        init => _context.CompleteKeepAliveInterval = value;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -90,7 +104,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
         {
             var request = S3Request.Parse(context, _options, requestId);
             resource = request.Resource;
-            var (operation, handler) = Route(request);
+            var (operation, handler) = _router.Route(request);
             routed(operation);
             request.Auth = _auth.Authenticate(request);
             await handler().ConfigureAwait(false);
@@ -150,23 +164,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
             return;
         }
 
-        await WriteErrorDocumentAsync(context.Response, error, message, resource, requestId, details).ConfigureAwait(false);
-    }
-
-    /// <summary>The error document; also written into an already started 200 response (CompleteMultipartUpload keep-alive), as AWS does.</summary>
-    private static async Task WriteErrorDocumentAsync(HttpResponse response, S3Error error, string message, string resource, string requestId, IReadOnlyList<KeyValuePair<string, string>> details)
-    {
-        var writer = await S3Xml.StartAsync(response, "Error", withNamespace: false, status: error.Status).ConfigureAwait(false);
-        await writer.ElementAsync("Code", error.Code).ConfigureAwait(false);
-        await writer.ElementAsync("Message", message).ConfigureAwait(false);
-        foreach (var (name, value) in details)
-        {
-            await writer.ElementAsync(name, value).ConfigureAwait(false);
-        }
-
-        await writer.ElementAsync("Resource", resource).ConfigureAwait(false);
-        await writer.ElementAsync("RequestId", requestId).ConfigureAwait(false);
-        await S3Xml.EndAsync(writer).ConfigureAwait(false);
+        await S3Xml.WriteErrorDocumentAsync(context.Response, error, message, resource, requestId, details).ConfigureAwait(false);
     }
 
     private static string NewRequestId()
@@ -174,15 +172,6 @@ internal sealed partial class S3Frontend : IHttpFrontend
         Span<byte> bytes = stackalloc byte[8];
         RandomNumberGenerator.Fill(bytes);
         return Convert.ToHexString(bytes);
-    }
-
-    /// <summary>Lifts Kestrel's default 30 MB body limit for uploads: S3 allows 5 GiB in one PUT.</summary>
-    private static void AllowLargeBody(S3Request request, long? limit)
-    {
-        if (request.Context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = limit;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Resource}: {Code} {Message}")]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using VfsGateway.Frontends.S3.Auth;
 
 namespace VfsGateway.UnitTests.Frontends.S3;
 

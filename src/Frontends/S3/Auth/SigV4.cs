@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Auth;
 
 /// <summary>
 /// AWS Signature Version 4 primitives as S3 uses them: S3 encodes the path once (no double

@@ -1,14 +1,16 @@
 using System.Globalization;
 
-namespace VfsGateway.Frontends.Restic;
+namespace VfsGateway.Frontends.Http;
 
 /// <summary>
-/// Parses a single byte range ("bytes=S-E", "bytes=S-", "bytes=-N") against an object's size.
-/// restic sends one range on every object GET; several ranges (multipart/byteranges) and
-/// malformed headers are ignored and the whole object is sent, as RFC 9110 §14.2 allows.
+/// Parses a single byte range ("bytes=S-E", "bytes=S-", "bytes=-N") against an object's size, for
+/// both frontends (restic sends one range on every object GET; S3 clients read ranges of objects).
+/// Several ranges (multipart/byteranges) and malformed headers are ignored and the whole object is
+/// sent, as RFC 9110 §14.2 allows.
 /// </summary>
-internal static class RangeHeader
+internal static class HttpRange
 {
+    /// <summary>The kind of answer; for <see cref="RangeKind.Partial"/> the bytes to send (offset, count), else 0 and the size.</summary>
     public static RangeKind Parse(string? header, long size, out long offset, out long count)
     {
         offset = 0;

@@ -3,7 +3,7 @@ using System.Text;
 using System.Xml;
 using Microsoft.AspNetCore.Http;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Xml;
 
 /// <summary>Writes S3 XML documents straight to the response body (async only: Kestrel forbids synchronous I/O).</summary>
 internal static class S3Xml
@@ -121,4 +121,20 @@ internal static class S3Xml
     public const string OwnerId = "75aa57f09aa0c8caeab4f8c24e99d10f8e7faeebf76c078efc7c6caea54ba06a";
 
     public const string OwnerName = "gateway";
+
+    /// <summary>The error document; also written into an already started 200 response (CompleteMultipartUpload keep-alive), as AWS does.</summary>
+    public static async Task WriteErrorDocumentAsync(HttpResponse response, S3Error error, string message, string resource, string requestId, IReadOnlyList<KeyValuePair<string, string>> details)
+    {
+        var writer = await S3Xml.StartAsync(response, "Error", withNamespace: false, status: error.Status).ConfigureAwait(false);
+        await writer.ElementAsync("Code", error.Code).ConfigureAwait(false);
+        await writer.ElementAsync("Message", message).ConfigureAwait(false);
+        foreach (var (name, value) in details)
+        {
+            await writer.ElementAsync(name, value).ConfigureAwait(false);
+        }
+
+        await writer.ElementAsync("Resource", resource).ConfigureAwait(false);
+        await writer.ElementAsync("RequestId", requestId).ConfigureAwait(false);
+        await S3Xml.EndAsync(writer).ConfigureAwait(false);
+    }
 }

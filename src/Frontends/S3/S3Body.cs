@@ -1,18 +1,22 @@
 using System.Globalization;
+using System.Xml;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Http.Features;
+using VfsGateway.Frontends.S3.Auth;
 using VfsGateway.Frontends.S3.Checksums;
 
 namespace VfsGateway.Frontends.S3;
 
-/// <summary>Turns a request body into a verified <see cref="PayloadStream"/>: aws-chunked decoding, digests, checksums.</summary>
-internal sealed partial class S3Frontend
+/// <summary>Turns a request body into a verified <see cref="PayloadStream"/> (aws-chunked decoding, digests, checksums), and control documents into XML.</summary>
+internal static class S3Body
 {
     /// <summary>AWS's limit for one PUT.</summary>
     public const long MaxObjectSize = 5L * 1024 * 1024 * 1024;
 
     /// <summary>Control documents (Delete, CompleteMultipartUpload) are small; 1000 keys of 1024 bytes fit.</summary>
-    private const long MaxXmlBody = 2 * 1024 * 1024;
+    public const long MaxXmlBody = 2 * 1024 * 1024;
 
-    private PayloadStream OpenBody(S3Request r, long maxLength, bool computeMd5)
+    public static PayloadStream Open(S3Request r, long maxLength, bool computeMd5)
     {
         var payloadHash = r.Auth.PayloadHash;
         var chunked = payloadHash is SigV4.StreamingSigned or SigV4.StreamingSignedTrailer or SigV4.StreamingUnsignedTrailer;
@@ -128,6 +132,38 @@ internal sealed partial class S3Frontend
         if (!Convert.TryFromBase64String(value, bytes, out var written) || written != Checksum.SizeOf(algorithm))
         {
             throw new S3Exception(S3Error.InvalidRequest, $"Value for {Checksum.HeaderFor(algorithm)} header is invalid.");
+        }
+    }
+
+    /// <summary>Reads a small control document (its digests verified like any body); bad XML is MalformedXML.</summary>
+    public static async Task<XDocument> ReadXmlAsync(S3Request r)
+    {
+        var body = Open(r, MaxXmlBody, computeMd5: false);
+        var settings = new XmlReaderSettings { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = false };
+        XDocument document;
+        try
+        {
+            using var reader = XmlReader.Create(body, settings);
+            document = await XDocument.LoadAsync(reader, LoadOptions.None, r.Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (XmlException e)
+        {
+            throw new S3Exception(S3Error.MalformedXml, S3Error.MalformedXml.Message, e);
+        }
+
+        await body.DrainAsync(r.Context.RequestAborted).ConfigureAwait(false);
+        return document;
+    }
+
+    public static XElement? Child(XElement parent, string name) =>
+        parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
+
+    /// <summary>Lifts Kestrel's default 30 MB body limit for uploads: S3 allows 5 GiB in one PUT.</summary>
+    private static void AllowLargeBody(S3Request request, long? limit)
+    {
+        if (request.Context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
+        {
+            feature.MaxRequestBodySize = limit;
         }
     }
 }

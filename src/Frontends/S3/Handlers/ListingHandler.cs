@@ -2,18 +2,28 @@ using System.Globalization;
 using System.Text;
 using System.Xml;
 using Microsoft.AspNetCore.WebUtilities;
+using VfsGateway.Frontends.S3.Auth;
+using VfsGateway.Frontends.S3.Xml;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Handlers;
 
 /// <summary>ListObjects (V1) and ListObjectsV2.</summary>
-internal sealed partial class S3Frontend
+internal sealed class ListingHandler(S3Context c)
 {
     private const int MaxKeysLimit = 1000;
 
-    private async Task ListObjectsAsync(S3Request r, bool v2)
+    /// <summary>ListObjects / ListObjectsV2: parse the query, walk one page of keys, write the document.</summary>
+    public async Task ListObjectsAsync(S3Request r, bool v2)
     {
-        var ct = r.Context.RequestAborted;
-        var prefix = r.Query("prefix") ?? string.Empty;
+        var query = ParseQuery(r, v2);
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
+        var page = await ReadPageAsync(r, query, r.Context.RequestAborted).ConfigureAwait(false);
+        await WritePageAsync(r, query, page).ConfigureAwait(false);
+    }
+
+    /// <summary>Parse step: the listing parameters, validated; <c>After</c> is where the page starts (exclusive).</summary>
+    private static ListQuery ParseQuery(S3Request r, bool v2)
+    {
         var delimiter = r.Query("delimiter");
         if (delimiter == string.Empty)
         {
@@ -32,28 +42,29 @@ internal sealed partial class S3Frontend
             throw new S3Exception(S3Error.InvalidArgument, "Provided max-keys not an integer or within integer range");
         }
 
-        maxKeys = Math.Min(maxKeys, MaxKeysLimit);
         var token = r.Query("continuation-token");
         var startAfter = r.Query("start-after");
         var marker = r.Query("marker");
         var after = v2 ? (token is not null ? DecodeToken(token) : startAfter) : marker;
-        if (after == string.Empty)
-        {
-            after = null;
-        }
+        return new ListQuery(v2, r.Query("prefix") ?? string.Empty, delimiter, encodingType == "url", Math.Min(maxKeys, MaxKeysLimit), token, startAfter, marker, after is { Length: > 0 } ? after : null);
+    }
 
-        await RequireBucketAsync(r).ConfigureAwait(false);
-
+    /// <summary>
+    /// Do step: up to MaxKeys objects and common prefixes after the start, with the objects' ETags read
+    /// before the response starts, so a failing metadata read is still an S3 error, not a torn document.
+    /// </summary>
+    private async Task<ListPage> ReadPageAsync(S3Request r, ListQuery q, CancellationToken ct)
+    {
         var objects = new List<ListItem>();
         var prefixes = new List<string>();
         string? last = null;
         var truncated = false;
-        if (maxKeys > 0)
+        if (q.MaxKeys > 0)
         {
-            var walker = new KeyWalker(_vfs, r.BucketPath, prefix, delimiter, after);
+            var walker = new KeyWalker(c.Vfs, r.BucketPath, q.Prefix, q.Delimiter, q.After);
             await foreach (var item in walker.WalkAsync(ct).ConfigureAwait(false))
             {
-                if (objects.Count + prefixes.Count == maxKeys)
+                if (objects.Count + prefixes.Count == q.MaxKeys)
                 {
                     truncated = true;
                     break;
@@ -72,67 +83,71 @@ internal sealed partial class S3Frontend
             }
         }
 
-        // Before the response starts, so a failing metadata read is still an S3 error, not a torn document.
         var etags = new string[objects.Count];
         for (var i = 0; i < objects.Count; i++)
         {
-            etags[i] = await ListingETagAsync(objects[i].Entry!, ct).ConfigureAwait(false);
+            etags[i] = await c.ListingETagAsync(objects[i].Entry!, ct).ConfigureAwait(false);
         }
 
-        var url = encodingType == "url";
-        string Enc(string value) => url ? SigV4.UriEncode(value, encodeSlash: false) : value;
+        return new ListPage(objects, etags, prefixes, truncated, last);
+    }
+
+    /// <summary>Write step: the ListBucketResult document (V1 or V2 fields).</summary>
+    private static async Task WritePageAsync(S3Request r, ListQuery q, ListPage page)
+    {
+        string Enc(string value) => q.UrlEncoding ? SigV4.UriEncode(value, encodeSlash: false) : value;
 
         var w = await S3Xml.StartAsync(r.Context.Response, "ListBucketResult").ConfigureAwait(false);
         await w.ElementAsync("Name", r.Bucket).ConfigureAwait(false);
-        await w.ElementAsync("Prefix", Enc(prefix)).ConfigureAwait(false);
-        if (v2)
+        await w.ElementAsync("Prefix", Enc(q.Prefix)).ConfigureAwait(false);
+        if (q.V2)
         {
-            if (token is not null)
+            if (q.Token is not null)
             {
-                await w.ElementAsync("ContinuationToken", token).ConfigureAwait(false);
+                await w.ElementAsync("ContinuationToken", q.Token).ConfigureAwait(false);
             }
 
-            if (startAfter is not null)
+            if (q.StartAfter is not null)
             {
-                await w.ElementAsync("StartAfter", Enc(startAfter)).ConfigureAwait(false);
+                await w.ElementAsync("StartAfter", Enc(q.StartAfter)).ConfigureAwait(false);
             }
 
-            await w.ElementAsync("KeyCount", objects.Count + prefixes.Count).ConfigureAwait(false);
-            if (truncated)
+            await w.ElementAsync("KeyCount", page.Objects.Count + page.Prefixes.Count).ConfigureAwait(false);
+            if (page.Truncated)
             {
-                await w.ElementAsync("NextContinuationToken", EncodeToken(last!)).ConfigureAwait(false);
+                await w.ElementAsync("NextContinuationToken", EncodeToken(page.LastKey!)).ConfigureAwait(false);
             }
         }
         else
         {
-            await w.ElementAsync("Marker", Enc(marker ?? string.Empty)).ConfigureAwait(false);
+            await w.ElementAsync("Marker", Enc(q.Marker ?? string.Empty)).ConfigureAwait(false);
 
             // AWS sends NextMarker only with a delimiter; without one the last key is the marker.
-            if (truncated && delimiter is not null)
+            if (page.Truncated && q.Delimiter is not null)
             {
-                await w.ElementAsync("NextMarker", Enc(last!)).ConfigureAwait(false);
+                await w.ElementAsync("NextMarker", Enc(page.LastKey!)).ConfigureAwait(false);
             }
         }
 
-        await w.ElementAsync("MaxKeys", maxKeys).ConfigureAwait(false);
-        if (delimiter is not null)
+        await w.ElementAsync("MaxKeys", q.MaxKeys).ConfigureAwait(false);
+        if (q.Delimiter is not null)
         {
-            await w.ElementAsync("Delimiter", Enc(delimiter)).ConfigureAwait(false);
+            await w.ElementAsync("Delimiter", Enc(q.Delimiter)).ConfigureAwait(false);
         }
 
-        if (url)
+        if (q.UrlEncoding)
         {
             await w.ElementAsync("EncodingType", "url").ConfigureAwait(false);
         }
 
-        await w.ElementAsync("IsTruncated", truncated).ConfigureAwait(false);
-        var owner = !v2 || r.Query("fetch-owner") == "true";
-        for (var i = 0; i < objects.Count; i++)
+        await w.ElementAsync("IsTruncated", page.Truncated).ConfigureAwait(false);
+        var owner = !q.V2 || r.Query("fetch-owner") == "true";
+        for (var i = 0; i < page.Objects.Count; i++)
         {
-            await WriteContentsAsync(w, objects[i], etags[i], Enc(objects[i].Key), owner).ConfigureAwait(false);
+            await WriteContentsAsync(w, page.Objects[i], page.ETags[i], Enc(page.Objects[i].Key), owner).ConfigureAwait(false);
         }
 
-        foreach (var common in prefixes)
+        foreach (var common in page.Prefixes)
         {
             await w.WriteStartElementAsync(null, "CommonPrefixes", null).ConfigureAwait(false);
             await w.ElementAsync("Prefix", Enc(common)).ConfigureAwait(false);
@@ -173,4 +188,10 @@ internal sealed partial class S3Frontend
             throw new S3Exception(S3Error.InvalidArgument, "The continuation token provided is incorrect");
         }
     }
+
+    /// <summary>The parsed parameters of a ListObjects(V2) request.</summary>
+    private sealed record ListQuery(bool V2, string Prefix, string? Delimiter, bool UrlEncoding, int MaxKeys, string? Token, string? StartAfter, string? Marker, string? After);
+
+    /// <summary>One page of a listing: objects with their ETags, common prefixes, and where it stopped.</summary>
+    private sealed record ListPage(List<ListItem> Objects, string[] ETags, List<string> Prefixes, bool Truncated, string? LastKey);
 }

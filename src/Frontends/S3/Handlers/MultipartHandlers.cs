@@ -1,23 +1,24 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs;
 using VfsGateway.Vfs.Multipart;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Handlers;
 
 /// <summary>
 /// Multipart uploads over <see cref="Multipart.IS3MultipartUploads"/>: the backend's own when it
 /// has them (any instance can serve any call), else parts staged on this instance's disk.
 /// </summary>
-internal sealed partial class S3Frontend
+internal sealed partial class MultipartHandlers(S3Context c)
 {
     /// <summary>AWS's minimum size of every part but the last.</summary>
     public const long MinPartSize = 5L * 1024 * 1024;
 
     private const int MaxPartNumber = 10000;
 
-    private async Task CreateMultipartUploadAsync(S3Request r)
+    public async Task CreateMultipartUploadAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
         if (r.IsDirectoryMarker)
@@ -25,8 +26,8 @@ internal sealed partial class S3Frontend
             throw new S3Exception(S3Error.InvalidRequest, "A directory marker cannot be uploaded in parts.");
         }
 
-        await RequireBucketAsync(r).ConfigureAwait(false);
-        var upload = await _uploads.BeginAsync(r.ObjectPath, S3Metadata.OfRequest(r), ct).ConfigureAwait(false);
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
+        var upload = await c.Uploads.BeginAsync(r.ObjectPath, S3Metadata.OfRequest(r), ct).ConfigureAwait(false);
         var w = await S3Xml.StartAsync(r.Context.Response, "InitiateMultipartUploadResult").ConfigureAwait(false);
         await w.ElementAsync("Bucket", r.Bucket).ConfigureAwait(false);
         await w.ElementAsync("Key", r.Key).ConfigureAwait(false);
@@ -34,13 +35,13 @@ internal sealed partial class S3Frontend
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
-    private async Task UploadPartAsync(S3Request r)
+    public async Task UploadPartAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
         var upload = await RequireUploadAsync(r).ConfigureAwait(false);
         var partNumber = PartNumberOf(r);
-        var body = OpenBody(r, MaxObjectSize, computeMd5: false);
-        var part = await _uploads.PutPartAsync(upload, partNumber, body, body.ExpectedLength, ct).ConfigureAwait(false);
+        var body = S3Body.Open(r, S3Body.MaxObjectSize, computeMd5: false);
+        var part = await c.Uploads.PutPartAsync(upload, partNumber, body, body.ExpectedLength, ct).ConfigureAwait(false);
         r.Context.Response.Headers.ETag = part.ETag;
         if (body.VerifiedChecksum is { } checksum)
         {
@@ -48,12 +49,12 @@ internal sealed partial class S3Frontend
         }
     }
 
-    private async Task UploadPartCopyAsync(S3Request r)
+    public async Task UploadPartCopyAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
         var upload = await RequireUploadAsync(r).ConfigureAwait(false);
         var partNumber = PartNumberOf(r);
-        var (sourcePath, source, _) = await ResolveCopySourceAsync(r).ConfigureAwait(false);
+        var (sourcePath, source, _) = await c.ResolveCopySourceAsync(r).ConfigureAwait(false);
         ByteRange? range = null;
         var length = source.Size;
         if (r.Header("x-amz-copy-source-range") is { } rangeHeader)
@@ -62,7 +63,7 @@ internal sealed partial class S3Frontend
             length = range.Value.Length!.Value;
         }
 
-        var stream = await _vfs.OpenReadAsync(sourcePath, range, ct).ConfigureAwait(false);
+        var stream = await c.Vfs.OpenReadAsync(sourcePath, range, ct).ConfigureAwait(false);
         UploadedPart part;
         await using (stream.ConfigureAwait(false))
         {
@@ -70,7 +71,7 @@ internal sealed partial class S3Frontend
             var exact = new PayloadStream(stream, length, length, computeMd5: false, null, null, null, () => null);
             await using (exact.ConfigureAwait(false))
             {
-                part = await _uploads.PutPartAsync(upload, partNumber, exact, length, ct).ConfigureAwait(false);
+                part = await c.Uploads.PutPartAsync(upload, partNumber, exact, length, ct).ConfigureAwait(false);
             }
         }
 
@@ -81,22 +82,22 @@ internal sealed partial class S3Frontend
     }
 
     /// <summary>Complete: parse the part list, check it against the staged parts, store the object (kept alive while slow), answer.</summary>
-    private async Task CompleteMultipartUploadAsync(S3Request r)
+    public async Task CompleteMultipartUploadAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
-        await RequireBucketAsync(r).ConfigureAwait(false);
-        var condition = WriteConditionOf(r);
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
+        var condition = S3Context.WriteConditionOf(r);
         var requested = await ReadCompletionAsync(r).ConfigureAwait(false);
         var upload = await RequireUploadAsync(r).ConfigureAwait(false);
         var (total, objectETag) = await CheckCompletionAsync(upload, requested, ct).ConfigureAwait(false);
-        var atomic = AtomicConditions && _uploads.CompleteTakesCondition;
+        var atomic = c.AtomicConditions && c.Uploads.CompleteTakesCondition;
         if (condition is not null && !atomic)
         {
-            await CheckWriteConditionsAsync(r, condition).ConfigureAwait(false);
+            await c.CheckWriteConditionsAsync(r, condition).ConfigureAwait(false);
         }
 
         var metadata = upload.Metadata with { ETag = objectETag };
-        var complete = _uploads.CompleteAsync(upload, requested, total, metadata, atomic ? condition : null, ct).AsTask();
+        var complete = c.Uploads.CompleteAsync(upload, requested, total, metadata, atomic ? condition : null, ct).AsTask();
         Entry entry;
         try
         {
@@ -106,11 +107,11 @@ internal sealed partial class S3Frontend
         catch (Exception e) when (r.Context.Response.HasStarted && e is S3Exception or VfsException)
         {
             var error = e is S3Exception s3 ? s3.Error : S3Errors.FromKind(((VfsException)e).Kind);
-            await WriteErrorDocumentAsync(r.Context.Response, error, e.Message, r.Resource, r.RequestId, []).ConfigureAwait(false);
+            await S3Xml.WriteErrorDocumentAsync(r.Context.Response, error, e.Message, r.Resource, r.RequestId, []).ConfigureAwait(false);
             return;
         }
 
-        _etags.Set(entry, objectETag);
+        c.ETags.Set(entry, objectETag);
         await WriteCompletionAsync(r, objectETag).ConfigureAwait(false);
     }
 
@@ -121,7 +122,7 @@ internal sealed partial class S3Frontend
     private async Task<(long Total, string ETag)> CheckCompletionAsync(MultipartUpload upload, List<CompletedPart> requested, CancellationToken ct)
     {
         var staged = new Dictionary<int, UploadedPart>();
-        await foreach (var part in _uploads.ListPartsAsync(upload, ct).ConfigureAwait(false))
+        await foreach (var part in c.Uploads.ListPartsAsync(upload, ct).ConfigureAwait(false))
         {
             staged[part.PartNumber] = part;
         }
@@ -161,9 +162,6 @@ internal sealed partial class S3Frontend
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
-    /// <summary>How long a Complete may run before the response starts and whitespace keeps it alive.</summary>
-    internal TimeSpan CompleteKeepAliveInterval { get; init; } = TimeSpan.FromSeconds(10);
-
     /// <summary>
     /// Streaming a large object into the storage can outlast client timeouts, so, as AWS does, a
     /// slow Complete commits to 200, sends the XML declaration and then a space every interval; the
@@ -175,7 +173,7 @@ internal sealed partial class S3Frontend
         var aborted = r.Context.RequestAborted;
         try
         {
-            while (await Task.WhenAny(work, Task.Delay(CompleteKeepAliveInterval, aborted)).ConfigureAwait(false) != work && !aborted.IsCancellationRequested)
+            while (await Task.WhenAny(work, Task.Delay(c.CompleteKeepAliveInterval, aborted)).ConfigureAwait(false) != work && !aborted.IsCancellationRequested)
             {
                 if (!response.HasStarted)
                 {
@@ -198,10 +196,10 @@ internal sealed partial class S3Frontend
         }
     }
 
-    private async Task AbortMultipartUploadAsync(S3Request r)
+    public async Task AbortMultipartUploadAsync(S3Request r)
     {
         var upload = await RequireUploadAsync(r).ConfigureAwait(false);
-        await _uploads.AbortAsync(upload, r.Context.RequestAborted).ConfigureAwait(false);
+        await c.Uploads.AbortAsync(upload, r.Context.RequestAborted).ConfigureAwait(false);
         r.Context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
@@ -211,12 +209,12 @@ internal sealed partial class S3Frontend
     /// <summary>The upload the request names; NoSuchUpload (or NoSuchBucket) when there is none for this key.</summary>
     private async Task<MultipartUpload> RequireUploadAsync(S3Request r)
     {
-        if (await _uploads.FindAsync(r.ObjectPath, r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false) is { } upload)
+        if (await c.Uploads.FindAsync(r.ObjectPath, r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false) is { } upload)
         {
             return upload;
         }
 
-        await RequireBucketAsync(r).ConfigureAwait(false);
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
         throw new S3Exception(S3Error.NoSuchUpload);
     }
 
@@ -242,7 +240,7 @@ internal sealed partial class S3Frontend
     /// <summary>Parse step of Complete: the part list, ascending (InvalidPartOrder otherwise).</summary>
     private async Task<List<CompletedPart>> ReadCompletionAsync(S3Request r)
     {
-        var document = await ReadXmlAsync(r).ConfigureAwait(false);
+        var document = await S3Body.ReadXmlAsync(r).ConfigureAwait(false);
         if (document.Root is not { Name.LocalName: "CompleteMultipartUpload" } root)
         {
             throw new S3Exception(S3Error.MalformedXml);
@@ -251,7 +249,7 @@ internal sealed partial class S3Frontend
         var parts = new List<CompletedPart>();
         foreach (var part in root.Elements().Where(e => e.Name.LocalName == "Part"))
         {
-            if (!int.TryParse(Child(part, "PartNumber")?.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || Child(part, "ETag")?.Value is not { } etag)
+            if (!int.TryParse(S3Body.Child(part, "PartNumber")?.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || S3Body.Child(part, "ETag")?.Value is not { } etag)
             {
                 throw new S3Exception(S3Error.MalformedXml);
             }

@@ -1,30 +1,31 @@
 using System.Xml;
 using System.Xml.Linq;
+using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Handlers;
 
 /// <summary>DeleteObjects (POST ?delete): up to 1000 keys, verbose or quiet.</summary>
-internal sealed partial class S3Frontend
+internal sealed class DeleteObjectsHandler(S3Context c)
 {
     private const int MaxDeleteKeys = 1000;
 
-    private async Task DeleteObjectsAsync(S3Request r)
+    public async Task DeleteObjectsAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
-        await RequireBucketAsync(r).ConfigureAwait(false);
-        var document = await ReadXmlAsync(r).ConfigureAwait(false);
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
+        var document = await S3Body.ReadXmlAsync(r).ConfigureAwait(false);
         var root = document.Root;
         if (root is null || root.Name.LocalName != "Delete")
         {
             throw new S3Exception(S3Error.MalformedXml);
         }
 
-        var quiet = string.Equals(Child(root, "Quiet")?.Value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
+        var quiet = string.Equals(S3Body.Child(root, "Quiet")?.Value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
         var keys = new List<string>();
         foreach (var obj in root.Elements().Where(e => e.Name.LocalName == "Object"))
         {
-            keys.Add(Child(obj, "Key")?.Value ?? throw new S3Exception(S3Error.MalformedXml));
+            keys.Add(S3Body.Child(obj, "Key")?.Value ?? throw new S3Exception(S3Error.MalformedXml));
         }
 
         if (keys.Count is 0 or > MaxDeleteKeys)
@@ -40,7 +41,7 @@ internal sealed partial class S3Frontend
             try
             {
                 var path = S3Request.ParseKey(r.BucketPath, key);
-                await DeleteOneAsync(r, path, key.EndsWith('/'), ct).ConfigureAwait(false);
+                await c.DeleteOneAsync(r, path, key.EndsWith('/'), ct).ConfigureAwait(false);
             }
             catch (S3Exception e)
             {
@@ -70,26 +71,4 @@ internal sealed partial class S3Frontend
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
-    /// <summary>Reads a small control document (its digests verified like any body); bad XML is MalformedXML.</summary>
-    private async Task<XDocument> ReadXmlAsync(S3Request r)
-    {
-        var body = OpenBody(r, MaxXmlBody, computeMd5: false);
-        var settings = new XmlReaderSettings { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = false };
-        XDocument document;
-        try
-        {
-            using var reader = XmlReader.Create(body, settings);
-            document = await XDocument.LoadAsync(reader, LoadOptions.None, r.Context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (XmlException e)
-        {
-            throw new S3Exception(S3Error.MalformedXml, S3Error.MalformedXml.Message, e);
-        }
-
-        await body.DrainAsync(r.Context.RequestAborted).ConfigureAwait(false);
-        return document;
-    }
-
-    private static XElement? Child(XElement parent, string name) =>
-        parent.Elements().FirstOrDefault(e => e.Name.LocalName == name);
 }

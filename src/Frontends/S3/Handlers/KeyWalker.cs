@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using VfsGateway.Vfs;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Handlers;
 
 /// <summary>
 /// Streams the keys of a bucket in UTF-8 order, starting after a marker, without walking the whole

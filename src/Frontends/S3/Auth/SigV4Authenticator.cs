@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Security.Claims;
 using System.Text;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Auth;
 
 /// <summary>
 /// Verifies AWS Signature Version 4: the Authorization header and presigned (query) URLs, any

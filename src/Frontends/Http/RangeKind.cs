@@ -1,5 +1,6 @@
-namespace VfsGateway.Frontends.Restic;
+namespace VfsGateway.Frontends.Http;
 
+/// <summary>What a Range header asks for, against an object of known size.</summary>
 internal enum RangeKind
 {
     /// <summary>No usable Range header: send the whole object (RFC 9110 lets a server ignore one it does not support).</summary>

@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Auth;
 
 /// <summary>
 /// Decodes an aws-chunked body ("hex-size[;chunk-signature=sig]\r\n data \r\n ... 0...\r\n

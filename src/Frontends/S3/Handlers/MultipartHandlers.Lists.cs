@@ -1,13 +1,14 @@
 using System.Globalization;
 using System.Xml;
+using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs.Multipart;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Handlers;
 
 /// <summary>ListParts and ListMultipartUploads.</summary>
-internal sealed partial class S3Frontend
+internal sealed partial class MultipartHandlers
 {
-    private async Task ListPartsAsync(S3Request r)
+    public async Task ListPartsAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
         var upload = await RequireUploadAsync(r).ConfigureAwait(false);
@@ -15,7 +16,7 @@ internal sealed partial class S3Frontend
         var marker = IntQuery(r, "part-number-marker", 0, int.MaxValue);
         // One page plus one part, to know whether the listing is truncated.
         var page = new List<UploadedPart>(Math.Min(maxParts, 64) + 1);
-        await foreach (var part in _uploads.ListPartsAsync(upload, ct).ConfigureAwait(false))
+        await foreach (var part in c.Uploads.ListPartsAsync(upload, ct).ConfigureAwait(false))
         {
             if (part.PartNumber > marker && page.Count <= maxParts)
             {
@@ -57,10 +58,10 @@ internal sealed partial class S3Frontend
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
-    private async Task ListMultipartUploadsAsync(S3Request r)
+    public async Task ListMultipartUploadsAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
-        await RequireBucketAsync(r).ConfigureAwait(false);
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
         var prefix = r.Query("prefix") ?? string.Empty;
         var delimiter = r.Query("delimiter") is { Length: > 0 } d ? d : null;
         var keyMarker = r.Query("key-marker") ?? string.Empty;
@@ -68,7 +69,7 @@ internal sealed partial class S3Frontend
         var maxUploads = IntQuery(r, "max-uploads", 1000, 1000);
 
         var inBucket = new List<KeyedUpload>();
-        await foreach (var upload in _uploads.ListUploadsAsync(r.BucketPath, ct).ConfigureAwait(false))
+        await foreach (var upload in c.Uploads.ListUploadsAsync(r.BucketPath, ct).ConfigureAwait(false))
         {
             inBucket.Add(new(upload.Path.RelativeTo(r.BucketPath).Value, upload.UploadId, upload.Initiated));
         }

@@ -1,4 +1,4 @@
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Auth;
 
 /// <summary>What authentication established about a request, and what the body decoder needs to verify signed chunks.</summary>
 /// <param name="AccessKeyId">The key that signed, or null when anonymous (--no-auth).</param>
