@@ -70,6 +70,19 @@ if [ ! -x /usr/sbin/vsftpd ] || [ ! -x "$PURE_FTPD_DIR/usr/sbin/pure-ftpd" ]; th
     rm -rf "$deb_dir"
   fi
 fi
+# ---- promtool (issue 8: `promtool check metrics` on a real scrape). Only the promtool binary of
+# Debian's prometheus package: `apt-get install prometheus` would pull 332 MB, the .deb is 19 MB.
+if ! command -v promtool >/dev/null 2>&1; then
+  log "installing promtool (from Debian's prometheus package)"
+  [ "$(id -u)" -eq 0 ] || { log "need root to install promtool into /usr/local/bin"; exit 2; }
+  promtool_tmp=$(mktemp -d)
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update </dev/null
+  (cd "$promtool_tmp" && apt-get download prometheus </dev/null && dpkg -x prometheus_*.deb root)
+  install -m 0755 "$promtool_tmp/root/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$promtool_tmp"
+  command -v promtool >/dev/null 2>&1 || { log "promtool could not be installed"; exit 2; }
+fi
 command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet, see global.json) is not on PATH"; exit 2; }
 
 # ---- Azurite (issue 9): the Azure Blob backend's conformance and integration tests start azurite-blob
