@@ -14,7 +14,7 @@ namespace VfsGateway.Frontends.S3.Handlers;
 internal sealed partial class MultipartHandlers(S3Context c)
 {
     /// <summary>AWS's minimum size of every part but the last.</summary>
-    public const long MinPartSize = 5L * 1024 * 1024;
+    private const long MinPartSize = 5L * 1024 * 1024;
 
     private const int MaxPartNumber = 10000;
 
