@@ -102,6 +102,31 @@ if ! command -v azurite-blob >/dev/null 2>&1; then
   "${SUDO[@]}" npm install -g --no-audit --no-fund azurite@3.37.0 </dev/null
   command -v azurite-blob >/dev/null 2>&1 || { log "azurite-blob is still missing after npm install"; exit 2; }
 fi
+# ---- rest-server 0.14.0, the reference of the restic differential test (issue 13)
+# Not a Debian package: a static binary kept in shared/tools (see its README). The tests look in
+# $SHARED_TOOLS_DIR, else in shared/tools beside the repository or one of its parents. On a machine
+# without it, REST_SERVER_GIT_DIR (a git copy of github.com/restic/rest-server) plus that README's
+# build-rest-server.sh (found the same way, or BUILD_REST_SERVER=path) builds it into .tools/.
+if [ -z "${SHARED_TOOLS_DIR:-}" ]; then
+  for d in "$ROOT/../shared/tools" "$ROOT/../../shared/tools" "$ROOT/.tools"; do
+    if [ -x "$d/rest-server-0.14.0" ]; then SHARED_TOOLS_DIR=$(cd "$d" && pwd); break; fi
+  done
+fi
+if [ -z "${SHARED_TOOLS_DIR:-}" ] || [ ! -x "$SHARED_TOOLS_DIR/rest-server-0.14.0" ]; then
+  builder=${BUILD_REST_SERVER:-}
+  for d in "$ROOT/../shared/tools" "$ROOT/../../shared/tools"; do
+    [ -z "$builder" ] && [ -x "$d/build-rest-server.sh" ] && builder=$d/build-rest-server.sh
+  done
+  if [ -n "${REST_SERVER_GIT_DIR:-}" ] && [ -n "$builder" ]; then
+    log "building rest-server 0.14.0 from $REST_SERVER_GIT_DIR"
+    "$builder" "$REST_SERVER_GIT_DIR" "$ROOT/.tools/rest-server-0.14.0" </dev/null
+    SHARED_TOOLS_DIR=$ROOT/.tools
+  else
+    log "rest-server-0.14.0 not found (set SHARED_TOOLS_DIR, or REST_SERVER_GIT_DIR and BUILD_REST_SERVER to build it);"
+    log "the restic differential tests will fail"
+  fi
+fi
+[ -n "${SHARED_TOOLS_DIR:-}" ] && export SHARED_TOOLS_DIR
 
 # ---------------------------------------------------------------- build once
 rm -rf "$RESULTS"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# restic through `gateway serve restic local:` vs `rclone serve restic` vs a plain local restic repository.
+# restic through `gateway serve restic local:` vs rest-server 0.14.0 vs `rclone serve restic` vs a plain
+# local restic repository; then start-up time (exec -> first answered request) of each server.
 #
 #   bench/restic-bench.sh            # 1 GiB data set (generated once, deterministic), Release build
 #   SIZE_MIB=2048 AUTH_REQUESTS=2000 REPEAT=5 bench/restic-bench.sh
@@ -80,7 +81,14 @@ start_server() {  # start_server LOGFILE CMD... -> sets SERVER_PID, waits for $P
 
 declare -A R
 GW_B=() GW_R=() GW_C=() GW_S=() GW_BC=() GW_U=() GW_Y=() RC_B=() RC_R=() RC_C=() RC_BC=() RC_U=() RC_Y=() LO_B=() LO_R=()
-NV_B=() NV_R=() NV_C=()
+NV_B=() NV_R=() NV_C=() RS_B=() RS_R=() RS_C=()
+
+# rest-server 0.14.0, the fair reference (it also verifies SHA-256 and fsyncs): shared/tools, see its README.
+REST_SERVER=${REST_SERVER:-}
+for d in "${SHARED_TOOLS_DIR:-}" "$ROOT/../shared/tools" "$ROOT/../../shared/tools"; do
+  [ -z "$REST_SERVER" ] && [ -n "$d" ] && [ -x "$d/rest-server-0.14.0" ] && REST_SERVER=$d/rest-server-0.14.0
+done
+[ -n "$REST_SERVER" ] || die "rest-server-0.14.0 not found: set SHARED_TOOLS_DIR (or REST_SERVER) to it (see shared/tools/README.md)"
 
 # The three targets run interleaved, REPEAT times; the summary takes medians (the box is shared and noisy).
 for round in $(seq 1 "$REPEAT"); do
@@ -102,6 +110,13 @@ for round in $(seq 1 "$REPEAT"); do
   RC_B+=("$BACKUP_S") RC_R+=("$RESTORE_S") RC_C+=("$SERVER_CPU") RC_BC+=("$BACKUP_CPU") RC_U+=("$SERVER_USER") RC_Y+=("$SERVER_SYS")
   stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-rclone"
 
+  # (e) rest-server 0.14.0
+  PORT=$(free_port); rm -rf "$WORK/repo-rest-server"; mkdir -p "$WORK/repo-rest-server"
+  start_server "$WORK/rest-server.log" "$REST_SERVER" --path "$WORK/repo-rest-server" --listen "127.0.0.1:$PORT" --no-auth
+  run_round rest-server "rest:http://127.0.0.1:$PORT/" "$SERVER_PID"
+  RS_B+=("$BACKUP_S") RS_R+=("$RESTORE_S") RS_C+=("$SERVER_CPU")
+  stop_pid "$SERVER_PID"; rm -rf "$WORK/repo-rest-server"
+
   # (d) the gateway without SHA-256 verification of uploads: shows what the verification costs
   if [ "$NOVERIFY_REFERENCE" = 1 ]; then
     PORT=$(free_port); rm -rf "$WORK/repo-noverify"; mkdir -p "$WORK/repo-noverify"
@@ -119,6 +134,7 @@ for round in $(seq 1 "$REPEAT"); do
 done
 R[gw_backup]=$(median "${GW_B[@]}") R[gw_restore]=$(median "${GW_R[@]}") R[gw_cpu]=$(median "${GW_C[@]}") R[gw_start]=$(median "${GW_S[@]}")
 R[rc_backup]=$(median "${RC_B[@]}") R[rc_restore]=$(median "${RC_R[@]}") R[rc_cpu]=$(median "${RC_C[@]}")
+R[rs_backup]=$(median "${RS_B[@]}") R[rs_restore]=$(median "${RS_R[@]}") R[rs_cpu]=$(median "${RS_C[@]}")
 R[lo_backup]=$(median "${LO_B[@]}") R[lo_restore]=$(median "${LO_R[@]}")
 R[gw_bcpu]=$(median "${GW_BC[@]}") R[rc_bcpu]=$(median "${RC_BC[@]}")
 R[gw_user]=$(median "${GW_U[@]}") R[gw_sys]=$(median "${GW_Y[@]}") R[rc_user]=$(median "${RC_U[@]}") R[rc_sys]=$(median "${RC_Y[@]}")
@@ -170,6 +186,31 @@ done
 R[na_s]=$(median "${NA_S[@]}") R[na_cpu]=$(median "${NA_C[@]}") R[bc_s]=$(median "${BC_S[@]}") R[bc_cpu]=$(median "${BC_C[@]}")
 R[na_first]=$(median "${NA_F[@]}") R[bc_first]=$(median "${BC_F[@]}")
 
+# ---------------------------------------------------------------- start-up time
+# exec -> first answered request (HEAD /config, any status), polled every 5 ms; what every restic
+# command pays with the rclone: backend, which starts a server per command.
+startup_ms() {  # startup_ms NAME CMD... (CMD listens on $PORT) -> STARTUP_MS
+  local name=$1 t0 t1; shift
+  t0=$(now)
+  "$@" >"$WORK/startup-$name.log" 2>&1 &
+  local pid=$!; PIDS+=("$pid")
+  until curl -s --noproxy '*' -o /dev/null --head "http://127.0.0.1:$PORT/config"; do
+    kill -0 "$pid" 2>/dev/null || { cat "$WORK/startup-$name.log" >&2; die "$name exited before answering"; }
+    sleep 0.005
+  done
+  t1=$(now)
+  STARTUP_MS=$(awk -v s="$(elapsed "$t0" "$t1" "%.4f")" 'BEGIN { printf "%.0f", s * 1000 }')
+  stop_pid "$pid"
+}
+SU_GW=() SU_RS=() SU_RC=()
+mkdir -p "$WORK/repo-startup"
+for _ in $(seq 1 "${STARTUP_REPEAT:-5}"); do
+  PORT=$(free_port); startup_ms gateway "$GATEWAY" serve restic "local:$WORK/repo-startup" --no-auth --addr "127.0.0.1:$PORT"; SU_GW+=("$STARTUP_MS")
+  PORT=$(free_port); startup_ms rest-server "$REST_SERVER" --path "$WORK/repo-startup" --listen "127.0.0.1:$PORT" --no-auth; SU_RS+=("$STARTUP_MS")
+  PORT=$(free_port); startup_ms rclone env RCLONE_CONFIG=/dev/null rclone serve restic "$WORK/repo-startup" --addr "127.0.0.1:$PORT"; SU_RC+=("$STARTUP_MS")
+done
+R[su_gw]=$(median "${SU_GW[@]}") R[su_rs]=$(median "${SU_RS[@]}") R[su_rc]=$(median "${SU_RC[@]}")
+
 # ---------------------------------------------------------------- summary
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r <= t) print "ok"; else print "MISSED" }'; }
 row() { printf '%-34s %10s %10s %8s %8s  %s\n' "$@"; }
@@ -180,6 +221,11 @@ row() { printf '%-34s %10s %10s %8s %8s  %s\n' "$@"; }
   echo "load average before: $LOAD_BEFORE, after: $(loadavg)"
   echo
   row "measure" "gateway" "reference" "ratio" "target" "verdict"
+  row "backup wall s (vs rest-server)" "${R[gw_backup]}" "${R[rs_backup]}" "$(ratio "${R[gw_backup]}" "${R[rs_backup]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_backup]}" "${R[rs_backup]}")" 0.95)"
+  row "restore wall s (vs rest-server)" "${R[gw_restore]}" "${R[rs_restore]}" "$(ratio "${R[gw_restore]}" "${R[rs_restore]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_restore]}" "${R[rs_restore]}")" 0.95)"
+  row "server CPU s (vs rest-server)" "${R[gw_cpu]}" "${R[rs_cpu]}" "$(ratio "${R[gw_cpu]}" "${R[rs_cpu]}")" "<=0.90" "$(verdict "$(ratio "${R[gw_cpu]}" "${R[rs_cpu]}")" 0.90)"
+  row "start-up ms, listening (rest-server)" "${R[su_gw]}" "${R[su_rs]}" "$(ratio "${R[su_gw]}" "${R[su_rs]}")" "<=100ms" "$(awk -v m="${R[su_gw]}" 'BEGIN { print (m <= 100 ? "ok" : "MISSED") }')"
+  row "start-up ms, listening (rclone)" "${R[su_gw]}" "${R[su_rc]}" "$(ratio "${R[su_gw]}" "${R[su_rc]}")" "-" "-"
   row "backup wall s (vs rclone)" "${R[gw_backup]}" "${R[rc_backup]}" "$(ratio "${R[gw_backup]}" "${R[rc_backup]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_backup]}" "${R[rc_backup]}")" 0.95)"
   row "restore wall s (vs rclone)" "${R[gw_restore]}" "${R[rc_restore]}" "$(ratio "${R[gw_restore]}" "${R[rc_restore]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_restore]}" "${R[rc_restore]}")" 0.95)"
   row "server CPU s (vs rclone)" "${R[gw_cpu]}" "${R[rc_cpu]}" "$(ratio "${R[gw_cpu]}" "${R[rc_cpu]}")" "<=0.80" "$(verdict "$(ratio "${R[gw_cpu]}" "${R[rc_cpu]}")" 0.80)"

@@ -70,7 +70,7 @@ internal static class GatewayBinary
             + string.Join(", ", candidates));
     }
 
-    private static string? RepositoryRoot()
+    internal static string? RepositoryRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {

@@ -58,6 +58,12 @@ internal sealed class ServeResticCommand
         HelpName = "file",
     };
 
+    private readonly Option<string> _acl = new("--acl")
+    {
+        Description = "File of per-user rights (read, append, modify) on repository paths; re-read on change and on SIGHUP (format: docs/restic.md)",
+        HelpName = "file",
+    };
+
     private readonly Option<bool> _noAuth = new("--no-auth") { Description = "Serve without authentication" };
 
     private readonly Option<string> _proxyAuthUsername = new("--proxy-auth-username")
@@ -98,7 +104,7 @@ internal sealed class ServeResticCommand
         var command = new Command("restic", "Serve restic's REST protocol (rest-server compatible)");
         command.Add(_remote);
         _http.AddListenerTo(command);
-        foreach (var option in new Option[] { _path, _appendOnly, _privateRepos, _groupAccessible, _noVerifyUpload, _maxSize, _htpasswd, _noAuth, _proxyAuthUsername, _trustedProxy })
+        foreach (var option in new Option[] { _path, _appendOnly, _privateRepos, _groupAccessible, _noVerifyUpload, _maxSize, _htpasswd, _noAuth, _proxyAuthUsername, _trustedProxy, _acl })
         {
             command.Add(option);
         }
@@ -193,6 +199,7 @@ internal sealed class ServeResticCommand
         return new ResticOptions
         {
             ProxyAuthUsername = noAuth ? null : proxyHeader,
+            AclFile = parse.GetValue(_acl) is { } acl ? Path.GetFullPath(acl) : null,
             TrustedProxies = trusted,
             AppendOnly = parse.GetValue(_appendOnly),
             PrivateRepos = parse.GetValue(_privateRepos),

@@ -27,4 +27,7 @@ public sealed partial class ResticFrontend
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Path} exists; the upload is identical: {Identical}")]
     private static partial void LogExistingUpload(ILogger logger, string path, bool identical);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Method} {Path}: the ACL does not allow it for user '{User}'")]
+    private static partial void LogAclDenied(ILogger logger, string user, string method, string? path);
 }

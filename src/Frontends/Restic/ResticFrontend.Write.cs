@@ -26,10 +26,11 @@ public sealed partial class ResticFrontend
         using var upload = _quota?.Begin(route.Path);
 
         // Only look first when the answer matters: it costs a round trip on remote backends.
-        var existing = route.Type == ResticObjectType.Config || _options.AppendOnly || _quota is not null
+        var appendOnly = IsAppendOnly(user, route);
+        var existing = route.Type == ResticObjectType.Config || appendOnly || _quota is not null
             ? await TryStatFileAsync(route.Path, cancellationToken).ConfigureAwait(false)
             : null;
-        if (existing is not null && (route.Type == ResticObjectType.Config || _options.AppendOnly))
+        if (existing is not null && (route.Type == ResticObjectType.Config || appendOnly))
         {
             await SaveExistingAsync(context, route, existing).ConfigureAwait(false);
             return;
@@ -90,7 +91,7 @@ public sealed partial class ResticFrontend
     /// <summary>DELETE: 200 also when nothing was there (restic retries deletes). Append-only mode deletes locks only.</summary>
     private async Task DeleteAsync(HttpContext context, ResticRoute route, string user)
     {
-        if (_options.AppendOnly && route.Type != ResticObjectType.Locks)
+        if (IsAppendOnly(user, route) && route.Type != ResticObjectType.Locks)
         {
             await StatusAsync(context, StatusCodes.Status403Forbidden).ConfigureAwait(false);
             return;

@@ -25,6 +25,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
     private readonly ILogger _logger;
     private readonly HtpasswdAuthenticator? _auth;
     private readonly ProxyAuthenticator? _proxy;
+    private readonly ResticAclFile? _acl;
     private readonly ResticQuota? _quota;
     private readonly ResticMetrics? _metrics;
 
@@ -47,6 +48,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
             _auth = new HtpasswdAuthenticator(htpasswd, loggerFactory.CreateLogger<HtpasswdAuthenticator>(), checkInterval: options.HtpasswdCheckInterval);
         }
 
+        _acl = options.AclFile is { Length: > 0 } aclFile ? new ResticAclFile(aclFile, loggerFactory.CreateLogger<ResticAclFile>()) : null;
         _quota = options.MaxSize is { } max ? new ResticQuota(max) : null;
         _metrics = options.Prometheus ? new ResticMetrics(() => vfs.CacheStats) : null;
     }
@@ -73,6 +75,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
             _auth.ReloadOnSighup();
         }
 
+        _acl?.Load();
         if (_quota is not null)
         {
             await _quota.InitializeAsync(_vfs, cancellationToken).ConfigureAwait(false);
@@ -104,7 +107,11 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         }
     }
 
-    public void Dispose() => _auth?.Dispose();
+    public void Dispose()
+    {
+        _auth?.Dispose();
+        _acl?.Dispose();
+    }
 
     /// <summary>Routes one request; <paramref name="operation"/> is set to the name the duration histogram uses once the route is known.</summary>
     private Task DispatchAsync(HttpContext context, ref string operation)
@@ -137,6 +144,12 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
 
         var method = context.Request.Method;
         operation = OperationName(route.Kind, method);
+        if (_acl is not null && _acl.Current.RightFor(user, route.Repository.Value) < RequiredRight(route, method))
+        {
+            LogAclDenied(_logger, user, method, context.Request.Path.Value);
+            return StatusAsync(context, StatusCodes.Status403Forbidden);
+        }
+
         return route.Kind switch
         {
             ResticRouteKind.Repository when HttpMethods.IsPost(method) => CreateRepositoryAsync(context, route),
@@ -162,6 +175,19 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         _ when HttpMethods.IsDelete(method) => "DeleteObject",
         _ => "Unknown",
     };
+
+    /// <summary>
+    /// The --acl right a request needs: reading needs read; creating a repository, uploading and
+    /// deleting a lock need append (what --append-only allows); deleting anything else needs modify.
+    /// </summary>
+    private static AclRight RequiredRight(ResticRoute route, string method) =>
+        HttpMethods.IsPost(method) ? AclRight.Append
+        : HttpMethods.IsDelete(method) ? (route.Type == ResticObjectType.Locks && route.Kind == ResticRouteKind.Object ? AclRight.Append : AclRight.Modify)
+        : AclRight.Read;
+
+    /// <summary>Append-only for this request: --append-only, or an --acl right of append (not modify) on the repository.</summary>
+    private bool IsAppendOnly(string user, ResticRoute route) =>
+        _options.AppendOnly || (_acl is not null && _acl.Current.RightFor(user, route.Repository.Value) == AclRight.Append);
 
     private bool AuthEnabled => _auth is not null || _proxy is not null;
 

@@ -33,6 +33,9 @@ public sealed record ResticOptions
     /// <summary>--trusted-proxy: the networks whose ProxyAuthUsername header is believed; required with it.</summary>
     public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
 
+    /// <summary>--acl: the file of per-user rights on repository paths (docs/restic.md); null for none.</summary>
+    public string? AclFile { get; init; }
+
     /// <summary>Serve without authentication; without it the server refuses to start when there are no credentials.</summary>
     public bool NoAuth { get; init; }
 }

@@ -49,7 +49,7 @@ internal sealed class RestServer : IAsyncDisposable
             candidates.Add(Path.Combine(shared, FileName));
         }
 
-        for (var dir = RepositoryRoot()?.Parent; dir is not null && candidates.Count < 4; dir = dir.Parent)
+        for (var dir = GatewayBinary.RepositoryRoot() is { } root ? new DirectoryInfo(root).Parent : null; dir is not null && candidates.Count < 4; dir = dir.Parent)
         {
             candidates.Add(Path.Combine(dir.FullName, "shared", "tools", FileName));
         }
@@ -66,18 +66,5 @@ internal sealed class RestServer : IAsyncDisposable
             $"the reference {FileName} binary was not found (looked at: {string.Join(", ", candidates)}). "
             + "Set SHARED_TOOLS_DIR to the directory that holds it, or build it with shared/tools/build-rest-server.sh "
             + "(see shared/tools/README.md); ./test.sh does this when REST_SERVER_GIT_DIR names a rest-server git copy.");
-    }
-
-    private static DirectoryInfo? RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "VfsGateway.sln")))
-            {
-                return dir;
-            }
-        }
-
-        return null;
     }
 }

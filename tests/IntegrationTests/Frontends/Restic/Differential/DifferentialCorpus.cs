@@ -28,6 +28,8 @@ internal static class DifferentialCorpus
         Auth(),
         PrivateRepos(),
         Quota(),
+        GroupAccessible(),
+        ProxyAuth(),
     ];
 
     /// <summary>An object whose name is the SHA-256 of its content, as restic stores them.</summary>
@@ -238,5 +240,43 @@ internal static class DifferentialCorpus
             new("POST", $"/data/{f}", Body: fbytes),
             new("GET", "/data/", Accept: V2),
         ]);
+    }
+
+    private static DifferentialScenario GroupAccessible()
+    {
+        var (a, abytes) = Blob(51, 99);
+        return new DifferentialScenario("group-accessible", ["--group-accessible-repos"], [],
+        [
+            new("POST", "/g/?create=true"),
+            new("POST", "/g/config", Body: "c"u8.ToArray()),
+            new("POST", $"/g/data/{a}", Body: abytes),
+            new("POST", $"/g/keys/{a}", Body: abytes),
+        ]);
+    }
+
+    /// <summary>
+    /// --proxy-auth-username from an address the gateway trusts (127.0.0.1): as rest-server. That
+    /// the gateway ignores the header from other addresses is ServeResticProxyAuthTests' job.
+    /// </summary>
+    private static DifferentialScenario ProxyAuth()
+    {
+        var (a, abytes) = Blob(61, 128);
+        (string, string) alice = ("X-Forwarded-User", "alice"), bob = ("X-Forwarded-User", "bob");
+        return new DifferentialScenario("proxy-auth", ["--proxy-auth-username", "X-Forwarded-User", "--private-repos"], [],
+        [
+            new("POST", "/alice/?create=true"),
+            new("POST", "/alice/?create=true", Header: ("X-Forwarded-User", string.Empty)),
+            new("POST", "/alice/?create=true", User: "alice", Password: "x"),
+            new("POST", "/alice/?create=true", Header: alice),
+            new("POST", "/bob/?create=true", Header: alice),
+            new("POST", $"/alice/data/{a}", Body: abytes, Header: alice),
+            new("GET", "/alice/data/", Header: bob),
+            new("GET", "/alice/data/", Accept: V2, Header: alice),
+            new("HEAD", $"/alice/data/{a}", Header: alice),
+        ])
+        {
+            NoAuth = false,
+            GatewayOnlyFlags = ["--trusted-proxy", "127.0.0.1/32"],
+        };
     }
 }

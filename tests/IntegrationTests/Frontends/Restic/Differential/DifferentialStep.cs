@@ -14,9 +14,10 @@ internal sealed record DifferentialStep(
     string? Accept = null,
     string? User = null,
     string? Password = null,
+    (string Name, string Value)? Header = null,
     string? Intended = null,
     int GatewayStatus = 0)
 {
     public override string ToString() =>
-        $"{Method} {Path}{(Range is null ? string.Empty : " Range:" + Range)}{(Accept is null ? string.Empty : " Accept:" + Accept)}{(User is null ? string.Empty : $" as {User}:{Password}")}";
+        $"{Method} {Path}{(Range is null ? string.Empty : " Range:" + Range)}{(Accept is null ? string.Empty : " Accept:" + Accept)}{(User is null ? string.Empty : $" as {User}:{Password}")}{(Header is { } h ? $" {h.Name}: {h.Value}" : string.Empty)}";
 }

@@ -41,11 +41,11 @@ public sealed class ResticDifferentialTests
         var referenceDir = temp.Dir("rest-server");
         var gatewayDir = temp.Dir("gateway");
         var auth = new List<string>();
-        if (scenario.Users.Length == 0)
+        if (scenario.Users.Length == 0 && scenario.NoAuth)
         {
             auth.Add("--no-auth");
         }
-        else
+        else if (scenario.Users.Length > 0)
         {
             var htpasswd = temp.Sub("htpasswd");
             foreach (var (user, password) in scenario.Users)
@@ -63,7 +63,7 @@ public sealed class ResticDifferentialTests
             expected = await RunAsync(reference.BaseUrl, scenario.Steps, RestServerTemp);
         }
 
-        await using (var gateway = await GatewayServer.StartAsync(["serve", "restic", "local:" + gatewayDir, .. flags]))
+        await using (var gateway = await GatewayServer.StartAsync(["serve", "restic", "local:" + gatewayDir, .. flags, .. scenario.GatewayOnlyFlags]))
         {
             actual = await RunAsync(gateway.BaseUrl, scenario.Steps, null);
         }
@@ -143,6 +143,11 @@ public sealed class ResticDifferentialTests
             if (step.Accept is not null)
             {
                 request.Headers.TryAddWithoutValidation("Accept", step.Accept);
+            }
+
+            if (step.Header is { } header)
+            {
+                request.Headers.TryAddWithoutValidation(header.Name, header.Value);
             }
 
             if (step.User is not null)
