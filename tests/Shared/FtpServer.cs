@@ -238,11 +238,17 @@ internal sealed partial class FtpServer : IAsyncDisposable
                 return;
             }
 
+            // A real shell (vsftpd's PAM stack, pam_shells, refuses users without one) and a real
+            // home: both servers change into it at login, even when remotes use absolute paths.
+            var home = "/home/" + User;
             if ((await SshdServer.RunAsync("id", [User])).ExitCode != 0)
             {
-                // A real shell: vsftpd's PAM stack (pam_shells) refuses users without one.
-                await SshdServer.MustAsync("useradd", "-M", "-d", "/nonexistent", "-s", "/bin/bash", User);
+                await SshdServer.MustAsync("useradd", "-M", "-d", home, "-s", "/bin/bash", User);
             }
+
+            await SshdServer.MustAsync("usermod", "-d", home, "-s", "/bin/bash", User);
+            System.IO.Directory.CreateDirectory(home);
+            await SshdServer.MustAsync("chown", $"{User}:", home);
 
             var password = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
             var chpasswd = await SshdServer.RunAsync("chpasswd", [], standardInput: $"{User}:{password}\n");
