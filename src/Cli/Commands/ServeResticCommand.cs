@@ -108,9 +108,10 @@ internal sealed class ServeResticCommand
         var restic = ResticOptionsFor(parse, remote, stdio);
         var http = _http.Options(parse, remote, stdio);
 
-        using var loggerFactory = GatewayLogging.CreateLoggerFactory(http.Debug, quiet: stdio);
+        using var loggerFactory = _http.CreateLoggerFactory(parse, stdio: stdio);
         var vfsOptions = _vfs.Options(parse, remote.Display);
         var backend = await RemoteSupport.OpenAsync(remote, loggerFactory, cancellationToken).ConfigureAwait(false);
+        await RemoteSupport.CheckRootAsync(backend, remote, cancellationToken).ConfigureAwait(false);
         var vfs = await RemoteSupport.OpenVfsAsync(backend, vfsOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
         await using (vfs.ConfigureAwait(false))
         {
@@ -121,6 +122,7 @@ internal sealed class ServeResticCommand
                 Remote = remote.Display,
                 Diagnostics = _env.Error,
                 StandardOutput = _env.Out,
+                Readiness = RemoteSupport.Readiness(backend, remote, vfsOptions.CacheMode == VfsCacheMode.Off ? null : vfsOptions.CacheDir),
             }, cancellationToken).ConfigureAwait(false);
         }
     }

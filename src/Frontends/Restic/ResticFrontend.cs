@@ -12,7 +12,7 @@ namespace VfsGateway.Frontends.Restic;
 /// file is the whole routing: authenticate, parse the path once, switch on the method; the
 /// handlers live in the ResticFrontend.*.cs partials, one method per operation.
 /// </summary>
-public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
+public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend, IDisposable
 {
     private const string AllowObject = "HEAD, GET, POST, DELETE";
     private const string Challenge = "Basic realm=\"restic\"";
@@ -54,8 +54,8 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
                     "or pass --no-auth to serve without authentication.");
             }
 
+            // SIGHUP reloads it through the host (IReloadableFrontend), besides the periodic check.
             _auth.Load();
-            _auth.ReloadOnSighup();
         }
 
         if (_quota is not null)
@@ -81,6 +81,16 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         {
             await FailAsync(context, e).ConfigureAwait(false);
         }
+    }
+
+    public IEnumerable<string> Reload()
+    {
+        if (_auth is null)
+        {
+            return [];
+        }
+
+        return _auth.Reload(force: true) ? [$"htpasswd ({_auth.UserCount} users)"] : ["htpasswd unreadable, users kept"];
     }
 
     public void Dispose() => _auth?.Dispose();
