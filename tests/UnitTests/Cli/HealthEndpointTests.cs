@@ -37,21 +37,6 @@ public sealed partial class HealthEndpointTests : IDisposable
         Assert.True(other.StatusCode is HttpStatusCode.Forbidden or HttpStatusCode.Unauthorized, other.StatusCode.ToString());
     }
 
-    [Fact]
-    public async Task Ready_BackendRootGone_503WithReasonWhileLiveStays200()
-    {
-        var root = Path.Combine(_dir, "root");
-        await using var server = await StartAsync("serve", "s3", "--no-auth", "--cache-dir", Path.Combine(_dir, "cache"), root);
-        Directory.Delete(root, recursive: true);
-
-        using var ready = await server.Client.GetAsync(new Uri("_gateway/health/ready", UriKind.Relative));
-        using var live = await server.Client.GetAsync(new Uri("_gateway/health/live", UriKind.Relative));
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.StartsWith($"not ready: backend 'local:{root}' unreachable: ", await ready.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
-    }
-
     private static async Task<RunningServer> StartAsync(params string[] args)
     {
         var harness = new CliHarness();
