@@ -42,20 +42,22 @@ internal static class GatewayCli
         var parse = root.Parse(args);
         if (parse.Action is ParseErrorAction)
         {
-            // "--bogus REMOTE" makes the parser take --bogus as REMOTE and then complain about REMOTE;
-            // the REMOTE validator's "unknown option '--bogus'" is the message that helps.
-            var errors = parse.Errors.Select(e => e.Message).ToList();
-            if (errors.Any(m => m.StartsWith("unknown option", StringComparison.Ordinal)))
-            {
-                errors.RemoveAll(m => m.StartsWith("Unrecognized command or argument", StringComparison.Ordinal));
-            }
-
+            var errors = UsageErrors.Describe(parse);
             foreach (var error in errors)
             {
                 await env.Error.WriteLineAsync($"gateway: {error}").ConfigureAwait(false);
             }
 
-            await env.Error.WriteLineAsync($"Run '{CommandPath(parse.CommandResult)} --help' for usage.").ConfigureAwait(false);
+            if (errors is ["missing command"])
+            {
+                // `gateway` alone: show what it can do.
+                foreach (var line in UsageErrors.CommandList(root))
+                {
+                    await env.Error.WriteLineAsync(line).ConfigureAwait(false);
+                }
+            }
+
+            await env.Error.WriteLineAsync($"Run '{UsageErrors.CommandPath(parse.CommandResult)} --help' for usage.").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -84,20 +86,5 @@ internal static class GatewayCli
         {
             return ExitCodes.Error;
         }
-    }
-
-    private static string CommandPath(CommandResult result)
-    {
-        var names = new List<string>();
-        for (SymbolResult? r = result; r is not null; r = r.Parent)
-        {
-            if (r is CommandResult c)
-            {
-                names.Add(c.Command is RootCommand ? "gateway" : c.Command.Name);
-            }
-        }
-
-        names.Reverse();
-        return string.Join(' ', names);
     }
 }

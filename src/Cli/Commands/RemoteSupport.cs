@@ -57,6 +57,74 @@ internal sealed class RemoteSupport
         }
     }
 
+    /// <summary>
+    /// Before serving, the remote's root must be a directory the backend can reach: a root that is
+    /// missing is created (as rclone does), one that is a file or cannot be reached stops the start
+    /// with its path named, rather than the first client write failing with an empty path.
+    /// </summary>
+    public static async Task CheckRootAsync(IBackend backend, ResolvedRemote remote, CancellationToken cancellationToken)
+    {
+        var root = string.IsNullOrEmpty(remote.Config.Root) ? "/" : remote.Config.Root;
+        try
+        {
+            try
+            {
+                var entry = await backend.StatAsync(VfsPath.Root, cancellationToken).ConfigureAwait(false);
+                if (entry.IsDirectory)
+                {
+                    return;
+                }
+
+                throw new VfsException(VfsErrorKind.NotDirectory, "it is a file, not a directory");
+            }
+            catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound)
+            {
+                await backend.MkdirAsync(VfsPath.Root, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (VfsException e)
+        {
+            await backend.DisposeAsync().ConfigureAwait(false);
+            var what = e.Kind == VfsErrorKind.NotDirectory ? "it is a file, not a directory" : e.Message;
+            throw new CliException($"cannot serve remote '{remote.Display}': its root '{root}' cannot be used: {what}", e);
+        }
+    }
+
+    /// <summary>
+    /// The readiness probe of a serve command: the backend answers a stat of the root, and the
+    /// cache directory takes a small file. Messages name the remote and the directory, never secrets.
+    /// </summary>
+    public static Func<CancellationToken, Task<string?>> Readiness(IBackend backend, ResolvedRemote remote, string? cacheDir) => async cancellationToken =>
+    {
+        try
+        {
+            await backend.StatAsync(VfsPath.Root, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e)
+        {
+            return $"backend '{remote.Display}' unreachable: {e.Message}";
+        }
+
+        if (cacheDir is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(cacheDir);
+            var probe = Path.Combine(cacheDir, $".ready-{Environment.ProcessId}");
+            await File.WriteAllBytesAsync(probe, [1], cancellationToken).ConfigureAwait(false);
+            File.Delete(probe);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return $"cache directory '{cacheDir}' not writable: {e.Message}";
+        }
+
+        return null;
+    };
+
     public static async Task<IBackend> OpenAsync(ResolvedRemote remote, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {
         try

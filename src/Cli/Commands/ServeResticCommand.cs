@@ -131,9 +131,10 @@ internal sealed class ServeResticCommand
         // rest-server's file modes: 0600/0700, or 0660/0770 for --group-accessible-repos.
         ProcessUmask.Restrict(parse.GetValue(_groupAccessible) ? 0b000_000_111 : 0b000_111_111);
 
-        using var loggerFactory = GatewayLogging.CreateLoggerFactory(http.Debug, quiet: stdio);
+        using var loggerFactory = _http.CreateLoggerFactory(parse, stdio: stdio);
         var vfsOptions = _vfs.Options(parse, remote.Display);
         var backend = await RemoteSupport.OpenAsync(remote, loggerFactory, cancellationToken).ConfigureAwait(false);
+        await RemoteSupport.CheckRootAsync(backend, remote, cancellationToken).ConfigureAwait(false);
         var vfs = await RemoteSupport.OpenVfsAsync(backend, vfsOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
         await using (vfs.ConfigureAwait(false))
         {
@@ -144,6 +145,7 @@ internal sealed class ServeResticCommand
                 Remote = remote.Display,
                 Diagnostics = _env.Error,
                 StandardOutput = _env.Out,
+                Readiness = RemoteSupport.Readiness(backend, remote, vfsOptions.CacheMode == VfsCacheMode.Off ? null : vfsOptions.CacheDir),
             }, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -139,8 +139,9 @@ internal sealed class ServeS3Command
             CacheDir = Path.Combine(vfsOptions.CacheDir, "s3-multipart"),
         };
 
-        using var loggerFactory = GatewayLogging.CreateLoggerFactory(http.Debug, quiet: false);
+        using var loggerFactory = _http.CreateLoggerFactory(parse, stdio: false);
         var backend = await RemoteSupport.OpenAsync(remote, loggerFactory, cancellationToken).ConfigureAwait(false);
+        await RemoteSupport.CheckRootAsync(backend, remote, cancellationToken).ConfigureAwait(false);
         var vfs = await RemoteSupport.OpenVfsAsync(backend, vfsOptions, loggerFactory, cancellationToken).ConfigureAwait(false);
         await using (vfs.ConfigureAwait(false))
         {
@@ -151,6 +152,7 @@ internal sealed class ServeS3Command
                 Remote = remote.Display,
                 Diagnostics = _env.Error,
                 StandardOutput = _env.Out,
+                Readiness = RemoteSupport.Readiness(backend, remote, s3.CacheDir),
             }, cancellationToken).ConfigureAwait(false);
         }
     }

@@ -132,7 +132,8 @@ public static partial class GatewayHost
             }
 
             var bound = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.ToArray();
-            return new RunningGateway(app, bound, accessLog, tls, stdio, address?.Kind == ListenAddressKind.Unix ? address.SocketPath : null);
+            var sighup = new SighupReloader(options, frontend, tls, accessLog, loggerFactory.CreateLogger(typeof(GatewayHost)));
+            return new RunningGateway(app, bound, accessLog, tls, stdio, address?.Kind == ListenAddressKind.Unix ? address.SocketPath : null, sighup);
         }
         catch
         {
@@ -177,9 +178,11 @@ public static partial class GatewayHost
                 listen.Protocols = tls is null ? HttpProtocols.Http1 : HttpProtocols.Http1AndHttp2;
                 if (tls is not null)
                 {
+                    listen.Use(PlainHttpOnTlsPort.Create);
                     listen.UseHttps(new HttpsConnectionAdapterOptions
                     {
-                        ServerCertificate = tls.Certificate,
+                        // A selector rather than a fixed certificate so that SIGHUP can swap in a renewed one.
+                        ServerCertificateSelector = (_, _) => tls.Certificate,
                         SslProtocols = tls.Protocols,
                     });
                 }
@@ -192,6 +195,9 @@ public static partial class GatewayHost
             app.Use(next => new AccessLogMiddleware(next, accessLog, settings.Clock).InvokeAsync);
         }
 
+        // Health probes come after the access log (so they are visible there) and before the
+        // frontend's routing and authentication.
+        app.Use(next => HealthEndpoints.Create(next, settings.Readiness));
         app.Run(frontend.HandleAsync);
         return app;
     }
@@ -274,7 +280,21 @@ public static partial class GatewayHost
             root = root.InnerException;
         }
 
-        return root.Message.TrimEnd('.');
+        for (Exception? x = e; x is not null; x = x.InnerException)
+        {
+            if (x is AddressInUseException or SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse })
+            {
+                return "address already in use";
+            }
+        }
+
+        if (root is SocketException { SocketErrorCode: SocketError.AccessDenied })
+        {
+            return "permission denied (ports below 1024 need root or CAP_NET_BIND_SERVICE)";
+        }
+
+        var message = root.Message.TrimEnd('.');
+        return message.Length > 1 && char.IsUpper(message[0]) && char.IsLower(message[1]) ? char.ToLowerInvariant(message[0]) + message[1..] : message;
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Line}")]

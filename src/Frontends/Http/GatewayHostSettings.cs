@@ -26,4 +26,10 @@ public sealed record GatewayHostSettings
 
     /// <summary>The access log's clock.</summary>
     public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// The readiness probe behind <c>/_gateway/health/ready</c>: null when ready, else the reason
+    /// (one line, no secrets). Null means "ready whenever live".
+    /// </summary>
+    public Func<CancellationToken, Task<string?>>? Readiness { get; init; }
 }

@@ -18,7 +18,6 @@ internal sealed partial class ResticAclFile(string path, ILogger logger, TimePro
     private Loaded? _current;
     private long _nextCheck;
     private int _checking;
-    private PosixSignalRegistration? _sighup;
 
     public ResticAcl Current
     {
@@ -49,21 +48,12 @@ internal sealed partial class ResticAclFile(string path, ILogger logger, TimePro
         {
             throw new GatewayStartupException($"the ACL file {path} is not valid: {e.Message}", e);
         }
-
-        try
-        {
-            _sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
-            {
-                context.Cancel = true;
-                Reload();
-            });
-        }
-        catch (PlatformNotSupportedException)
-        {
-        }
     }
 
-    public void Dispose() => _sighup?.Dispose();
+    public void Dispose()
+    {
+        // nothing to release: SIGHUP reaches Reload through the host (IReloadableFrontend)
+    }
 
     private void CheckForChanges()
     {
@@ -84,7 +74,8 @@ internal sealed partial class ResticAclFile(string path, ILogger logger, TimePro
         }
     }
 
-    private void Reload()
+    /// <summary>Re-reads the file (on SIGHUP, through the host, and at most every <see cref="CheckInterval"/> on use); false when it could not be read or parsed (the old rules stay).</summary>
+    public bool Reload()
     {
         try
         {
@@ -93,10 +84,13 @@ internal sealed partial class ResticAclFile(string path, ILogger logger, TimePro
             {
                 Install(text);
             }
+
+            return true;
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             LogReloadFailed(logger, path, e.Message);
+            return false;
         }
     }
 

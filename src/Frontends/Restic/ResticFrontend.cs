@@ -13,7 +13,7 @@ namespace VfsGateway.Frontends.Restic;
 /// file is the whole routing: authenticate, parse the path once, switch on the method; the
 /// handlers live in the ResticFrontend.*.cs partials, one method per operation.
 /// </summary>
-public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
+public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend, IDisposable
 {
     private const string AllowObject = "HEAD, GET, POST, DELETE";
     private const string Challenge = "Basic realm=\"restic\"";
@@ -71,8 +71,8 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
                     "or pass --no-auth to serve without authentication.");
             }
 
+            // SIGHUP reloads it through the host (IReloadableFrontend), besides the periodic check.
             _auth.Load();
-            _auth.ReloadOnSighup();
         }
 
         _acl?.Load();
@@ -105,6 +105,22 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         {
             _metrics?.ObserveRequest(operation, start);
         }
+    }
+
+    public IEnumerable<string> Reload()
+    {
+        var reloaded = new List<string>();
+        if (_auth is not null)
+        {
+            reloaded.Add(_auth.Reload(force: true) ? $"htpasswd ({_auth.UserCount} users)" : "htpasswd unreadable, users kept");
+        }
+
+        if (_acl is not null)
+        {
+            reloaded.Add(_acl.Reload() ? "ACL" : "ACL unreadable or invalid, rules kept");
+        }
+
+        return reloaded;
     }
 
     public void Dispose()

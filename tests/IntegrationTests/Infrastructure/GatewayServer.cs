@@ -129,6 +129,14 @@ internal sealed partial class GatewayServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits for the process to end by itself (after a signal) and returns its exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        return _process.ExitCode;
+    }
+
     public async ValueTask DisposeAsync()
     {
         ProcessRunner.KillTree(_process);

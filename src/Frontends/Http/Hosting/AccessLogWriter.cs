@@ -17,14 +17,19 @@ internal sealed class AccessLogWriter : IAsyncDisposable
         FullMode = BoundedChannelFullMode.Wait,
     });
 
-    private readonly TextWriter _writer;
-    private readonly bool _ownsWriter;
-    private readonly Task _drain;
+    // Queued by Reopen: a reference the drain loop recognizes (never a real line).
+    private static readonly string ReopenMarker = new('\0', 1);
 
-    public AccessLogWriter(TextWriter writer, bool ownsWriter)
+    private readonly bool _ownsWriter;
+    private readonly string? _path;
+    private readonly Task _drain;
+    private TextWriter _writer;
+
+    public AccessLogWriter(TextWriter writer, bool ownsWriter, string? path = null)
     {
         _writer = writer;
         _ownsWriter = ownsWriter;
+        _path = path;
         _drain = Task.Run(DrainAsync);
     }
 
@@ -41,18 +46,23 @@ internal sealed class AccessLogWriter : IAsyncDisposable
 
         try
         {
-            var stream = new FileStream(target, new FileStreamOptions
-            {
-                Mode = FileMode.Append,
-                Access = FileAccess.Write,
-                Share = FileShare.ReadWrite | FileShare.Delete,
-                Options = FileOptions.Asynchronous,
-            });
-            return new AccessLogWriter(new StreamWriter(stream, new UTF8Encoding(false)), ownsWriter: true);
+            return new AccessLogWriter(OpenFile(target), ownsWriter: true, target);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw new GatewayStartupException($"cannot open the access log '{target}': {e.Message}", e);
+        }
+    }
+
+    /// <summary>
+    /// After logrotate moved the file away (SIGHUP, its postrotate step): lines written so far go to
+    /// the old file, later ones to a new file at the same path. No-op for "-".
+    /// </summary>
+    public void Reopen()
+    {
+        if (_path is not null)
+        {
+            _queue.Writer.TryWrite(ReopenMarker);
         }
     }
 
@@ -76,10 +86,46 @@ internal sealed class AccessLogWriter : IAsyncDisposable
         {
             while (reader.TryRead(out var line))
             {
+                if (ReferenceEquals(line, ReopenMarker))
+                {
+                    await ReopenNowAsync().ConfigureAwait(false);
+                    continue;
+                }
+
                 await _writer.WriteLineAsync(line).ConfigureAwait(false);
             }
 
             await _writer.FlushAsync().ConfigureAwait(false);
         }
+    }
+
+    private static StreamWriter OpenFile(string path)
+    {
+        var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.Append,
+            Access = FileAccess.Write,
+            Share = FileShare.ReadWrite | FileShare.Delete,
+            Options = FileOptions.Asynchronous,
+        });
+        return new StreamWriter(stream, new UTF8Encoding(false));
+    }
+
+    private async Task ReopenNowAsync()
+    {
+        TextWriter next;
+        try
+        {
+            next = OpenFile(_path!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Keep writing to the old file rather than losing lines; the next SIGHUP tries again.
+            await Console.Error.WriteLineAsync($"gateway: cannot reopen the access log '{_path}': {e.Message}").ConfigureAwait(false);
+            return;
+        }
+
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _writer = next;
     }
 }

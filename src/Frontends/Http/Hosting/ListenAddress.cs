@@ -70,7 +70,10 @@ internal sealed record ListenAddress
         var colon = address.LastIndexOf(':');
         if (colon < 0)
         {
-            error = $"listen address '{address}' has no port (use \"{address}:8000\" or \":8000\")";
+            // "21102" is almost always a port meant for all interfaces (Go's and rclone's ":21102").
+            error = address.All(char.IsAsciiDigit)
+                ? $"listen address '{address}' has no host: did you mean \":{address}\" (all interfaces) or \"127.0.0.1:{address}\"?"
+                : $"listen address '{address}' has no port (use \"{address}:8000\" or \":8000\")";
             return false;
         }
 

@@ -12,10 +12,12 @@ internal sealed class RunningGateway : IAsyncDisposable
     private readonly TlsSettings? _tls;
     private readonly StdioEndPoint? _stdio;
     private readonly string? _socketToRemove;
+    private readonly SighupReloader? _sighup;
     private int _stopped;
 
-    internal RunningGateway(WebApplication app, IReadOnlyList<string> addresses, AccessLogWriter? accessLog, TlsSettings? tls, StdioEndPoint? stdio, string? socketToRemove)
+    internal RunningGateway(WebApplication app, IReadOnlyList<string> addresses, AccessLogWriter? accessLog, TlsSettings? tls, StdioEndPoint? stdio, string? socketToRemove, SighupReloader? sighup = null)
     {
+        _sighup = sighup;
         _app = app;
         Addresses = addresses;
         _accessLog = accessLog;
@@ -28,6 +30,9 @@ internal sealed class RunningGateway : IAsyncDisposable
     public IReadOnlyList<string> Addresses { get; }
 
     public IServiceProvider Services => _app.Services;
+
+    /// <summary>What SIGHUP does (for tests that cannot signal their own process).</summary>
+    internal IReadOnlyList<string> Reload() => _sighup?.Reload() ?? [];
 
     /// <summary>Completes when the server should stop: <paramref name="cancellationToken"/> fired, a
     /// signal arrived (SIGINT/SIGTERM via the host lifetime), or the --stdio connection ended.</summary>
@@ -48,6 +53,7 @@ internal sealed class RunningGateway : IAsyncDisposable
             return;
         }
 
+        _sighup?.Dispose();
         try
         {
             await _app.StopAsync(CancellationToken.None).ConfigureAwait(false);

@@ -9,13 +9,27 @@ internal sealed class TlsSettings : IDisposable
 {
     private TlsSettings(X509Certificate2 certificate, SslProtocols protocols)
     {
-        Certificate = certificate;
+        _certificate = certificate;
         Protocols = protocols;
     }
 
-    public X509Certificate2 Certificate { get; }
+    private X509Certificate2 _certificate;
+
+    /// <summary>The certificate new connections get; replaced by <see cref="Reload"/> (SIGHUP).</summary>
+    public X509Certificate2 Certificate => Volatile.Read(ref _certificate);
 
     public SslProtocols Protocols { get; }
+
+    /// <summary>
+    /// Loads the certificate and key files again (a renewed certificate); connections already open
+    /// keep the old one. Throws <see cref="GatewayStartupException"/> and keeps the current
+    /// certificate when the new files are unusable.
+    /// </summary>
+    public void Reload(HttpServerOptions options)
+    {
+        // The old certificate is not disposed: a handshake may be using it right now.
+        Volatile.Write(ref _certificate, LoadCertificate(options));
+    }
 
     /// <summary>Null when TLS is off; throws <see cref="GatewayStartupException"/> for anything an operator must fix.</summary>
     public static TlsSettings? Load(HttpServerOptions options)
@@ -26,6 +40,19 @@ internal sealed class TlsSettings : IDisposable
         }
 
         var protocols = ParseMinVersion(options.TlsMinVersion);
+        return new TlsSettings(LoadCertificate(options), protocols);
+    }
+
+    /// <summary>rest-server's --tls-min-ver: "1.2" (the default) or "1.3".</summary>
+    public static SslProtocols ParseMinVersion(string? version) => version?.Trim() switch
+    {
+        null or "" or "1.2" => SslProtocols.Tls12 | SslProtocols.Tls13,
+        "1.3" => SslProtocols.Tls13,
+        _ => throw new GatewayStartupException($"unsupported TLS minimum version '{version}' (use 1.2 or 1.3)"),
+    };
+
+    private static X509Certificate2 LoadCertificate(HttpServerOptions options)
+    {
         if (string.IsNullOrEmpty(options.TlsCert) || string.IsNullOrEmpty(options.TlsKey))
         {
             throw new GatewayStartupException("--tls needs a certificate and a key (--tls-cert FILE --tls-key FILE)");
@@ -56,16 +83,8 @@ internal sealed class TlsSettings : IDisposable
             certificate = X509CertificateLoader.LoadPkcs12(pem.Export(X509ContentType.Pkcs12), null);
         }
 
-        return new TlsSettings(certificate, protocols);
+        return certificate;
     }
-
-    /// <summary>rest-server's --tls-min-ver: "1.2" (the default) or "1.3".</summary>
-    public static SslProtocols ParseMinVersion(string? version) => version?.Trim() switch
-    {
-        null or "" or "1.2" => SslProtocols.Tls12 | SslProtocols.Tls13,
-        "1.3" => SslProtocols.Tls13,
-        _ => throw new GatewayStartupException($"unsupported TLS minimum version '{version}' (use 1.2 or 1.3)"),
-    };
 
     public void Dispose() => Certificate.Dispose();
 }

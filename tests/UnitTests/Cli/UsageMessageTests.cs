@@ -1,0 +1,108 @@
+using System.Net;
+using System.Net.Sockets;
+using VfsGateway.Cli;
+
+namespace VfsGateway.UnitTests.Cli;
+
+/// <summary>Each mistake a new user makes gets one line that says what to do (issue 14).</summary>
+public sealed class UsageMessageTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("gateway-usage-").FullName;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Theory]
+    [InlineData("serve|restic|memory:|--apend-only", "gateway: unknown option '--apend-only' (did you mean --append-only?)")]
+    [InlineData("serve|restic|--apend-only|memory:", "gateway: unknown option '--apend-only' (did you mean --append-only?)")]
+    [InlineData("serve|s3|--no-auht|memory:", "gateway: unknown option '--no-auht' (did you mean --no-auth?)")]
+    [InlineData("serve|s3|memory:|--prometeus", "gateway: unknown option '--prometeus' (did you mean --prometheus?)")]
+    [InlineData("srve|restic|memory:", "gateway: unknown command 'srve' for 'gateway' (did you mean serve?)")]
+    [InlineData("serve|rstic|memory:", "gateway: unknown command 'rstic' for 'gateway serve' (did you mean restic?)")]
+    [InlineData("serve|s3", "gateway: gateway serve s3 needs REMOTE (see 'gateway serve s3 --help')")]
+    [InlineData("ls", "gateway: gateway ls needs REMOTE (see 'gateway ls --help')")]
+    [InlineData("serve", "gateway: gateway serve needs a command: restic, s3")]
+    [InlineData("serve|s3|--no-auth|--tls-cert|c.pem|memory:", "gateway: --tls-cert needs --tls (without it the server speaks plain HTTP)")]
+    [InlineData("serve|restic|--no-auth|--tls-key|k.pem|memory:", "gateway: --tls-key needs --tls (without it the server speaks plain HTTP)")]
+    [InlineData("serve|s3|--no-auth|--log-level|loud|memory:", "gateway: --log-level: 'loud' is not one of trace, debug, info, warn, error")]
+    [InlineData("serve|s3|--no-auth|-v|-q|memory:", "gateway: give only one of --log-level, -v/--verbose and -q/--quiet")]
+    public async Task Run_Mistake_FirstLineSaysWhatToDo(string args, string expected)
+    {
+        var harness = new CliHarness();
+
+        Assert.Equal(ExitCodes.Usage, await harness.RunAsync(args.Split('|')));
+
+        Assert.Equal(expected, harness.Error.Text.Split('\n')[0].TrimEnd());
+    }
+
+    [Fact]
+    public async Task Run_NoArguments_ListsTheCommands()
+    {
+        var harness = new CliHarness();
+
+        Assert.Equal(ExitCodes.Usage, await harness.RunAsync());
+
+        Assert.StartsWith("gateway: missing command\nCommands:\n  serve ", harness.Error.Text.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+        Assert.Contains("  version ", harness.Error.Text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Serve_BarePortAsAddress_SuggestsColonForm()
+    {
+        var harness = new CliHarness();
+
+        Assert.Equal(ExitCodes.Error, await harness.RunAsync("serve", "s3", "--no-auth", "--addr", "21102", "memory:"));
+
+        Assert.Equal("gateway: listen address '21102' has no host: did you mean \":21102\" (all interfaces) or \"127.0.0.1:21102\"?", harness.Error.Text.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Serve_PortInUse_OneLineNoStack()
+    {
+        using var taken = new TcpListener(IPAddress.Loopback, 0);
+        taken.Start();
+        var port = ((IPEndPoint)taken.LocalEndpoint).Port;
+        var harness = new CliHarness();
+
+        Assert.Equal(ExitCodes.Error, await harness.RunAsync("serve", "restic", "--no-auth", "--addr", $"127.0.0.1:{port}", "memory:"));
+
+        Assert.Equal($"gateway: cannot listen on 127.0.0.1:{port}: address already in use", harness.Error.Text.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Serve_LocalRootIsAFile_RefusedAtStartup()
+    {
+        var file = Path.Combine(_dir, "not-a-dir");
+        await File.WriteAllTextAsync(file, "x");
+        var harness = new CliHarness();
+
+        Assert.Equal(ExitCodes.Error, await harness.RunAsync("serve", "restic", "--no-auth", "--addr", "127.0.0.1:0", file));
+
+        Assert.Equal($"gateway: cannot serve remote 'local:{file}': its root '{file}' cannot be used: it is a file, not a directory", harness.Error.Text.TrimEnd());
+    }
+
+    [Fact]
+    public async Task Serve_LocalRootMissing_IsCreated()
+    {
+        var root = Path.Combine(_dir, "a", "b");
+        var harness = new CliHarness();
+        using var cts = new CancellationTokenSource();
+
+        var run = harness.RunAsync(cts.Token, "serve", "s3", "--no-auth", "--addr", "127.0.0.1:0", "--cache-dir", Path.Combine(_dir, "cache"), root);
+        await harness.Error.WaitForAsync(new System.Text.RegularExpressions.Regex("serving S3"), TimeSpan.FromSeconds(30));
+
+        Assert.True(Directory.Exists(root));
+        await cts.CancelAsync();
+        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+
+    [Theory]
+    [InlineData("--apend-only", "--append-only")]
+    [InlineData("--prometehus-no-auth", "--prometheus-no-auth")]
+    [InlineData("--totally-different", null)]
+    public void Suggest_NearestWithinSmallDistance(string typed, string? expected)
+    {
+        var suggestion = UsageErrors.Suggest(typed, ["--append-only", "--prometheus", "--prometheus-no-auth", "--private-repos"]);
+
+        Assert.Equal(expected is null ? string.Empty : $" (did you mean {expected}?)", suggestion);
+    }
+}
