@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using VfsGateway.IntegrationTests.Backends.Sftp;
 using VfsGateway.IntegrationTests.Infrastructure;
 
@@ -32,17 +31,17 @@ public sealed class S3ScaleOutTests
         // aws-cli multipart (8 MiB parts) of 200 MiB through the balancer: parts alternate between the instances.
         var cli = new AwsCli(AwsCli.Require(), nginx.Url(0), AccessKey, SecretKey, () => $"nginx:\n{nginx.AccessLog}\nA:\n{s3a.Stderr}\nB:\n{s3b.Stderr}");
         var source = temp.Sub("big.bin");
-        WriteRandom(source, 200L << 20, seed: 1003);
+        TestFiles.WriteRandom(source, 200L << 20, seed: 1003);
         await cli.MustAsync("s3", "cp", source, "s3://shared/big/big.bin");
         var partLines = nginx.AccessLog.Split('\n').Where(l => l.StartsWith("PUT ", StringComparison.Ordinal) && l.Contains("partNumber=", StringComparison.Ordinal)).ToList();
         Assert.Contains(partLines, l => l.EndsWith($":{s3a.Port}", StringComparison.Ordinal));
         Assert.Contains(partLines, l => l.EndsWith($":{s3b.Port}", StringComparison.Ordinal));
         var back = temp.Sub("big.back");
         await cli.MustAsync("s3", "cp", "s3://shared/big/big.bin", back);
-        Assert.Equal(Sha256(source), Sha256(back));
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(back));
         var direct = temp.Sub("big.direct");
         await backing.Direct.MustAsync("s3", "cp", "s3://shared/big/big.bin", direct);
-        Assert.Equal(Sha256(source), Sha256(direct));
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(direct));
         File.Delete(back);
         File.Delete(direct);
 
@@ -59,23 +58,5 @@ public sealed class S3ScaleOutTests
         await restic.MustAsync("backup", "--host", "scale", tree);
         await restic.MustAsync("check", "--read-data");
         TreeAssert.Equal(tree, await restic.RestoreLatestAsync(tree, temp.Sub("restore")));
-    }
-
-    private static void WriteRandom(string path, long size, int seed)
-    {
-        var random = new Random(seed);
-        var buffer = new byte[1 << 20];
-        using var file = File.Create(path);
-        for (var left = size; left > 0; left -= buffer.Length)
-        {
-            random.NextBytes(buffer);
-            file.Write(buffer, 0, (int)Math.Min(buffer.Length, left));
-        }
-    }
-
-    private static string Sha256(string path)
-    {
-        using var file = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(file));
     }
 }
