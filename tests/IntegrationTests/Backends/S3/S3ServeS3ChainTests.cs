@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using System.Text.Json;
 using VfsGateway.IntegrationTests.Backends.Sftp;
 using VfsGateway.IntegrationTests.Infrastructure;
@@ -30,7 +29,7 @@ public sealed class S3ServeS3ChainTests
         var small = temp.Sub("small.txt");
         await File.WriteAllTextAsync(small, "hello through two gateways\n");
         var large = temp.Sub("large.bin");
-        WriteRandom(large, (21 << 20) + 4321, seed: 1002);
+        TestFiles.WriteRandom(large, (21 << 20) + 4321, seed: 1002);
         await cli.MustAsync("s3", "cp", small, "s3://chain/docs/small.txt", "--content-type", "text/x-chain", "--metadata", "owner=alice,purpose=chain");
         await cli.MustAsync("s3", "cp", large, "s3://chain/big/large.bin", "--content-type", "application/x-big", "--metadata", "owner=bob");
 
@@ -49,10 +48,10 @@ public sealed class S3ServeS3ChainTests
 
             var direct = temp.Sub("direct-" + Path.GetFileName(file));
             await backing.Direct.MustAsync("s3", "cp", "s3://chain/" + key, direct);
-            Assert.Equal(Sha256(file), Sha256(direct));
+            Assert.Equal(TestFiles.Sha256(file), TestFiles.Sha256(direct));
             var viaFront = temp.Sub("front-" + Path.GetFileName(file));
             await cli.MustAsync("s3", "cp", "s3://chain/" + key, viaFront);
-            Assert.Equal(Sha256(file), Sha256(viaFront));
+            Assert.Equal(TestFiles.Sha256(file), TestFiles.Sha256(viaFront));
         }
 
         // The front's multipart went to the backing server's native multipart: its ETag is a multipart one, no upload is left.
@@ -86,23 +85,5 @@ public sealed class S3ServeS3ChainTests
         Assert.Contains("denied", wrongKey.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("wrong-secret-value", wrongKey.Stderr + wrongKey.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", wrongKey.Stderr, StringComparison.Ordinal);
-    }
-
-    private static void WriteRandom(string path, long size, int seed)
-    {
-        var random = new Random(seed);
-        var buffer = new byte[64 * 1024];
-        using var file = File.Create(path);
-        for (var left = size; left > 0; left -= buffer.Length)
-        {
-            random.NextBytes(buffer);
-            file.Write(buffer, 0, (int)Math.Min(buffer.Length, left));
-        }
-    }
-
-    private static string Sha256(string path)
-    {
-        using var file = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(file));
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using VfsGateway.IntegrationTests.Infrastructure;
 
 namespace VfsGateway.IntegrationTests.Backends.Sftp;
@@ -25,13 +24,13 @@ public sealed class SftpServeS3AwsCliTests
         var cli = new AwsCli(aws, gateway.BaseUrl, AccessKey, SecretKey, () => $"gateway log:\n{gateway.Stderr}\nsshd log:\n{sshd.Log}");
 
         var source = temp.Sub("upload.bin");
-        WriteRandom(source, (20 << 20) + 12345, seed: 5102);
+        TestFiles.WriteRandom(source, (20 << 20) + 12345, seed: 5102);
         await cli.MustAsync("s3", "mb", "s3://photos");
         await cli.MustAsync("s3", "cp", source, "s3://photos/2026/dir with space/upload.bin");
 
         var onServer = Path.Combine(sshd.DataDirectory, "s3root", "photos", "2026", "dir with space", "upload.bin");
         Assert.True(File.Exists(onServer), "the object is not on the sftp server. sshd log:\n" + sshd.Log);
-        Assert.Equal(Sha256(source), Sha256(onServer));
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(onServer));
 
         var listing = await cli.MustAsync("s3", "ls", "--recursive", "s3://photos/");
         Assert.Contains("2026/dir with space/upload.bin", listing.Stdout, StringComparison.Ordinal);
@@ -39,7 +38,7 @@ public sealed class SftpServeS3AwsCliTests
 
         var downloaded = temp.Sub("download.bin");
         await cli.MustAsync("s3", "cp", "s3://photos/2026/dir with space/upload.bin", downloaded);
-        Assert.Equal(Sha256(source), Sha256(downloaded));
+        Assert.Equal(TestFiles.Sha256(source), TestFiles.Sha256(downloaded));
 
         await cli.MustAsync("s3", "rm", "s3://photos/2026/dir with space/upload.bin");
         Assert.False(File.Exists(onServer), "the object is still on the sftp server after rm");
@@ -48,23 +47,5 @@ public sealed class SftpServeS3AwsCliTests
         var missing = await cli.RunAsync("s3api", "head-object", "--bucket", "photos", "--key", "2026/dir with space/upload.bin");
         Assert.False(missing.Succeeded, missing.Describe());
         Assert.Contains("404", missing.Stderr, StringComparison.Ordinal);
-    }
-
-    private static void WriteRandom(string path, long size, int seed)
-    {
-        var random = new Random(seed);
-        var buffer = new byte[64 * 1024];
-        using var file = File.Create(path);
-        for (var left = size; left > 0; left -= buffer.Length)
-        {
-            random.NextBytes(buffer);
-            file.Write(buffer, 0, (int)Math.Min(buffer.Length, left));
-        }
-    }
-
-    private static string Sha256(string path)
-    {
-        using var file = File.OpenRead(path);
-        return Convert.ToHexString(SHA256.HashData(file));
     }
 }
