@@ -40,6 +40,36 @@ if ((${#missing[@]})); then
   "${SUDO[@]}" apt-get update </dev/null
   "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 fi
+# ---- S3 backend and scale-out (issue 10): s3rver (npm) is a backing S3 server for the s3 backend's
+# conformance suite; nginx is the round-robin load balancer of the scale-out test.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
+  log "installing nginx"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update </dev/null && apt-get install -y --no-install-recommends nginx </dev/null
+}
+command -v s3rver >/dev/null 2>&1 || {
+  command -v npm >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get update </dev/null; apt-get install -y --no-install-recommends npm </dev/null; }
+  log "installing s3rver@3.7.1 (npm)"
+  npm install -g --no-fund --no-audit s3rver@3.7.1 </dev/null
+}
+# ---- FTP servers (issue 11): vsftpd from apt; pure-ftpd conflicts with vsftpd as a package, so its
+# .deb is unpacked (dpkg -x) into /usr/local/lib/vfsgateway-test/pure-ftpd, where the fixtures look.
+PURE_FTPD_DIR=/usr/local/lib/vfsgateway-test/pure-ftpd
+if [ ! -x /usr/sbin/vsftpd ] || [ ! -x "$PURE_FTPD_DIR/usr/sbin/pure-ftpd" ]; then
+  log "installing FTP servers (vsftpd, pure-ftpd unpacked into $PURE_FTPD_DIR)"
+  SUDO=()
+  [ "$(id -u)" -ne 0 ] && SUDO=(sudo -n)
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update </dev/null
+  [ -x /usr/sbin/vsftpd ] || "${SUDO[@]}" apt-get install -y --no-install-recommends vsftpd </dev/null
+  if [ ! -x "$PURE_FTPD_DIR/usr/sbin/pure-ftpd" ]; then
+    deb_dir=$(mktemp -d)
+    (cd "$deb_dir" && apt-get download pure-ftpd </dev/null)
+    "${SUDO[@]}" mkdir -p "$PURE_FTPD_DIR"
+    "${SUDO[@]}" dpkg -x "$deb_dir"/pure-ftpd_*.deb "$PURE_FTPD_DIR"
+    rm -rf "$deb_dir"
+  fi
+fi
 command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet, see global.json) is not on PATH"; exit 2; }
 
 # ---- Azurite (issue 9): the Azure Blob backend's conformance and integration tests start azurite-blob

@@ -1,6 +1,8 @@
 using VfsGateway.Backends.AzureBlob;
+using VfsGateway.Backends.Ftp;
 using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
+using VfsGateway.Backends.S3;
 using VfsGateway.Backends.Sftp;
 using VfsGateway.Vfs.Registry;
 
@@ -13,5 +15,7 @@ public static class BuiltinBackends
         .Add(AzureBlobRegistration.Registration)
         .Add(LocalRegistration.Registration)
         .Add(MemoryRegistration.Registration)
-        .Add(SftpRegistration.Registration);
+        .Add(S3Registration.Registration)
+        .Add(SftpRegistration.Registration)
+        .Add(FtpRegistration.Registration);
 }

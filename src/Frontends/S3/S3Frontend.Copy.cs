@@ -27,7 +27,10 @@ internal sealed partial class S3Frontend
         }
 
         await RequireBucketAsync(r).ConfigureAwait(false);
-        await CheckWriteConditionsAsync(r).ConfigureAwait(false);
+        if (WriteConditionOf(r) is { } condition)
+        {
+            await CheckWriteConditionsAsync(r, condition).ConfigureAwait(false);
+        }
         Entry entry;
         string etag;
         if (directive == "COPY")
@@ -39,16 +42,16 @@ internal sealed partial class S3Frontend
         else
         {
             // REPLACE rewrites the object through a put so the new content type and metadata are stored with it.
-            var userMetadata = UserMetadataOf(r);
+            var userMetadata = S3Metadata.UserMetadataOf(r);
             var contentType = r.Header("Content-Type");
-            var headers = StoredHeadersOf(r);
+            var headers = S3Metadata.StoredHeadersOf(r);
             var stream = await _vfs.OpenReadAsync(sourcePath, null, ct).ConfigureAwait(false);
             await using (stream.ConfigureAwait(false))
             {
                 var hashed = new PayloadStream(stream, source.Size, long.MaxValue, computeMd5: true, null, null, null, () => null);
                 await using (hashed.ConfigureAwait(false))
                 {
-                    var options = new PutOptions(source.Size, ModTimeOf(userMetadata), contentType, userMetadata.Count > 0 ? userMetadata : null)
+                    var options = new PutOptions(source.Size, S3Metadata.ModTimeOf(userMetadata), contentType, userMetadata.Count > 0 ? userMetadata : null)
                     {
                         ObjectMetadataProvider = async ct2 =>
                         {
@@ -58,13 +61,13 @@ internal sealed partial class S3Frontend
                                 ContentType = contentType,
                                 Headers = headers,
                                 UserMetadata = userMetadata,
-                                ETag = Quote(Convert.ToHexStringLower(hashed.Md5!)),
+                                ETag = S3Metadata.Quote(Convert.ToHexStringLower(hashed.Md5!)),
                                 Checksums = sourceMeta.Checksums,
                             };
                         },
                     };
                     entry = await _vfs.PutAsync(r.ObjectPath, hashed, options, ct).ConfigureAwait(false);
-                    etag = Quote(Convert.ToHexStringLower(hashed.Md5!));
+                    etag = S3Metadata.Quote(Convert.ToHexStringLower(hashed.Md5!));
                 }
             }
         }

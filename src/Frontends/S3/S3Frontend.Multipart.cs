@@ -1,15 +1,14 @@
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using VfsGateway.Vfs;
-using VfsGateway.Vfs.Metadata;
+using VfsGateway.Vfs.Multipart;
 
 namespace VfsGateway.Frontends.S3;
 
 /// <summary>
-/// Multipart uploads: parts are staged on local disk under the cache directory and streamed into
-/// one Vfs put at Complete, so the object appears whole or not at all.
+/// Multipart uploads over <see cref="Multipart.IS3MultipartUploads"/>: the backend's own when it
+/// has them (any instance can serve any call), else parts staged on this instance's disk.
 /// </summary>
 internal sealed partial class S3Frontend
 {
@@ -17,9 +16,6 @@ internal sealed partial class S3Frontend
     public const long MinPartSize = 5L * 1024 * 1024;
 
     private const int MaxPartNumber = 10000;
-
-    private readonly ConcurrentDictionary<string, SemaphoreSlim> _uploadLocks = new(StringComparer.Ordinal);
-    private long _lastCleanupTicks;
 
     private async Task CreateMultipartUploadAsync(S3Request r)
     {
@@ -30,8 +26,7 @@ internal sealed partial class S3Frontend
         }
 
         await RequireBucketAsync(r).ConfigureAwait(false);
-        await CleanupIfDueAsync(ct).ConfigureAwait(false);
-        var upload = await _multipart.CreateAsync(r.Bucket, r.Key, r.Header("Content-Type"), UserMetadataOf(r), StoredHeadersOf(r), ct).ConfigureAwait(false);
+        var upload = await _uploads.BeginAsync(r.ObjectPath, S3Metadata.OfRequest(r), ct).ConfigureAwait(false);
         var w = await S3Xml.StartAsync(r.Context.Response, "InitiateMultipartUploadResult").ConfigureAwait(false);
         await w.ElementAsync("Bucket", r.Bucket).ConfigureAwait(false);
         await w.ElementAsync("Key", r.Key).ConfigureAwait(false);
@@ -45,8 +40,8 @@ internal sealed partial class S3Frontend
         var upload = await RequireUploadAsync(r).ConfigureAwait(false);
         var partNumber = PartNumberOf(r);
         var body = OpenBody(r, MaxObjectSize, computeMd5: false);
-        var part = await _multipart.StagePartAsync(upload, partNumber, body, ct).ConfigureAwait(false);
-        r.Context.Response.Headers.ETag = Quote(part.Md5);
+        var part = await _uploads.PutPartAsync(upload, partNumber, body, body.ExpectedLength, ct).ConfigureAwait(false);
+        r.Context.Response.Headers.ETag = part.ETag;
         if (body.VerifiedChecksum is { } checksum)
         {
             r.Context.Response.Headers[checksum.Key] = checksum.Value;
@@ -68,112 +63,102 @@ internal sealed partial class S3Frontend
         }
 
         var stream = await _vfs.OpenReadAsync(sourcePath, range, ct).ConfigureAwait(false);
-        MultipartPart part;
+        UploadedPart part;
         await using (stream.ConfigureAwait(false))
         {
             // Exactly the range's length, so a source that changed size underneath is noticed.
             var exact = new PayloadStream(stream, length, length, computeMd5: false, null, null, null, () => null);
             await using (exact.ConfigureAwait(false))
             {
-                part = await _multipart.StagePartAsync(upload, partNumber, exact, ct).ConfigureAwait(false);
+                part = await _uploads.PutPartAsync(upload, partNumber, exact, length, ct).ConfigureAwait(false);
             }
         }
 
         var w = await S3Xml.StartAsync(r.Context.Response, "CopyPartResult").ConfigureAwait(false);
         await w.ElementAsync("LastModified", part.LastModified).ConfigureAwait(false);
-        await w.ElementAsync("ETag", Quote(part.Md5)).ConfigureAwait(false);
+        await w.ElementAsync("ETag", part.ETag).ConfigureAwait(false);
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
+    /// <summary>Complete: parse the part list, check it against the staged parts, store the object (kept alive while slow), answer.</summary>
     private async Task CompleteMultipartUploadAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
         await RequireBucketAsync(r).ConfigureAwait(false);
+        var condition = WriteConditionOf(r);
         var requested = await ReadCompletionAsync(r).ConfigureAwait(false);
-        var gate = _uploadLocks.GetOrAdd(r.Query("uploadId")!, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct).ConfigureAwait(false);
+        var upload = await RequireUploadAsync(r).ConfigureAwait(false);
+        var (total, objectETag) = await CheckCompletionAsync(upload, requested, ct).ConfigureAwait(false);
+        var atomic = AtomicConditions && _uploads.CompleteTakesCondition;
+        if (condition is not null && !atomic)
+        {
+            await CheckWriteConditionsAsync(r, condition).ConfigureAwait(false);
+        }
+
+        var metadata = upload.Metadata with { ETag = objectETag };
+        var complete = _uploads.CompleteAsync(upload, requested, total, metadata, atomic ? condition : null, ct).AsTask();
+        Entry entry;
         try
         {
-            var upload = await RequireUploadAsync(r).ConfigureAwait(false);
-            var staged = (await _multipart.ListPartsAsync(upload.UploadId, ct).ConfigureAwait(false)).ToDictionary(p => p.PartNumber);
-            var md5s = new List<byte[]>();
-            long total = 0;
-            for (var i = 1; i < requested.Count; i++)
-            {
-                if (requested[i].PartNumber <= requested[i - 1].PartNumber)
-                {
-                    throw new S3Exception(S3Error.InvalidPartOrder);
-                }
-            }
-
-            for (var i = 0; i < requested.Count; i++)
-            {
-                var (number, etag) = requested[i];
-
-                if (!staged.TryGetValue(number, out var part) || !string.Equals(part.Md5, etag.Trim().Trim('"'), StringComparison.OrdinalIgnoreCase))
-                {
-                    throw new S3Exception(S3Error.InvalidPart) { Details = [new("PartNumber", number.ToString(CultureInfo.InvariantCulture)), new("ETag", etag)] };
-                }
-
-                if (i < requested.Count - 1 && part.Size < MinPartSize)
-                {
-                    throw new S3Exception(S3Error.EntityTooSmall) { Details = [new("PartNumber", number.ToString(CultureInfo.InvariantCulture)), new("ProposedSize", part.Size.ToString(CultureInfo.InvariantCulture)), new("MinSizeAllowed", MinPartSize.ToString(CultureInfo.InvariantCulture))] };
-                }
-
-                md5s.Add(Convert.FromHexString(part.Md5));
-                total += part.Size;
-            }
-
-            if (total > MaxMultipartObjectSize)
-            {
-                throw new S3Exception(S3Error.EntityTooLarge);
-            }
-
-            var objectETag = Quote($"{MultipartETag(md5s)}-{requested.Count}");
-            var content = new PartsStream(_multipart, upload.UploadId, [.. requested.Select(p => p.PartNumber)]);
-            Entry entry;
-            await using (content.ConfigureAwait(false))
-            {
-                var metadata = new ObjectMetadata
-                {
-                    ContentType = upload.ContentType,
-                    Headers = upload.Headers,
-                    UserMetadata = upload.UserMetadata,
-                    ETag = objectETag,
-                };
-                var options = new PutOptions(total, ModTimeOf(upload.UserMetadata), upload.ContentType, upload.UserMetadata.Count > 0 ? upload.UserMetadata : null)
-                {
-                    ObjectMetadataProvider = _ => ValueTask.FromResult<ObjectMetadata?>(metadata),
-                };
-                var put = _vfs.PutAsync(r.ObjectPath, content, options, ct).AsTask();
-                try
-                {
-                    await KeepAliveUntilAsync(r, put).ConfigureAwait(false);
-                    entry = await put.ConfigureAwait(false);
-                }
-                catch (Exception e) when (r.Context.Response.HasStarted && e is S3Exception or VfsException)
-                {
-                    var error = e is S3Exception s3 ? s3.Error : S3Errors.FromKind(((VfsException)e).Kind);
-                    await WriteErrorDocumentAsync(r.Context.Response, error, e.Message, r.Resource, r.RequestId, []).ConfigureAwait(false);
-                    return;
-                }
-            }
-
-            _etags.Set(entry, objectETag);
-            _multipart.Delete(upload.UploadId);
-
-            var w = await S3Xml.StartAsync(r.Context.Response, "CompleteMultipartUploadResult").ConfigureAwait(false);
-            await w.ElementAsync("Location", $"/{r.Bucket}/{r.Key}").ConfigureAwait(false);
-            await w.ElementAsync("Bucket", r.Bucket).ConfigureAwait(false);
-            await w.ElementAsync("Key", r.Key).ConfigureAwait(false);
-            await w.ElementAsync("ETag", objectETag).ConfigureAwait(false);
-            await S3Xml.EndAsync(w).ConfigureAwait(false);
+            await KeepAliveUntilAsync(r, complete).ConfigureAwait(false);
+            entry = await complete.ConfigureAwait(false);
         }
-        finally
+        catch (Exception e) when (r.Context.Response.HasStarted && e is S3Exception or VfsException)
         {
-            gate.Release();
-            _uploadLocks.TryRemove(new KeyValuePair<string, SemaphoreSlim>(r.Query("uploadId")!, gate));
+            var error = e is S3Exception s3 ? s3.Error : S3Errors.FromKind(((VfsException)e).Kind);
+            await WriteErrorDocumentAsync(r.Context.Response, error, e.Message, r.Resource, r.RequestId, []).ConfigureAwait(false);
+            return;
         }
+
+        _etags.Set(entry, objectETag);
+        await WriteCompletionAsync(r, objectETag).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Check step of Complete: every named part is staged with that ETag, all but the last are at
+    /// least 5 MiB, the whole fits S3's limit; returns the object's size and multipart ETag.
+    /// </summary>
+    private async Task<(long Total, string ETag)> CheckCompletionAsync(MultipartUpload upload, List<CompletedPart> requested, CancellationToken ct)
+    {
+        var staged = new Dictionary<int, UploadedPart>();
+        await foreach (var part in _uploads.ListPartsAsync(upload, ct).ConfigureAwait(false))
+        {
+            staged[part.PartNumber] = part;
+        }
+
+        var named = new List<UploadedPart>(requested.Count);
+        long total = 0;
+        for (var i = 0; i < requested.Count; i++)
+        {
+            var (number, etag) = (requested[i].PartNumber, requested[i].ETag);
+            if (!staged.TryGetValue(number, out var part) || !string.Equals(part.ETag.Trim('"'), etag.Trim().Trim('"'), StringComparison.OrdinalIgnoreCase))
+            {
+                throw new S3Exception(S3Error.InvalidPart) { Details = [new("PartNumber", number.ToString(CultureInfo.InvariantCulture)), new("ETag", etag)] };
+            }
+
+            if (i < requested.Count - 1 && part.Size < MinPartSize)
+            {
+                throw new S3Exception(S3Error.EntityTooSmall) { Details = [new("PartNumber", number.ToString(CultureInfo.InvariantCulture)), new("ProposedSize", part.Size.ToString(CultureInfo.InvariantCulture)), new("MinSizeAllowed", MinPartSize.ToString(CultureInfo.InvariantCulture))] };
+            }
+
+            named.Add(part);
+            total += part.Size;
+        }
+
+        return total > MaxMultipartObjectSize
+            ? throw new S3Exception(S3Error.EntityTooLarge)
+            : (total, S3Metadata.Quote($"{MultipartETag(named)}-{named.Count}"));
+    }
+
+    /// <summary>Write step of Complete (into the keep-alive 200 when it has started).</summary>
+    private static async Task WriteCompletionAsync(S3Request r, string objectETag)
+    {
+        var w = await S3Xml.StartAsync(r.Context.Response, "CompleteMultipartUploadResult").ConfigureAwait(false);
+        await w.ElementAsync("Location", $"/{r.Bucket}/{r.Key}").ConfigureAwait(false);
+        await w.ElementAsync("Bucket", r.Bucket).ConfigureAwait(false);
+        await w.ElementAsync("Key", r.Key).ConfigureAwait(false);
+        await w.ElementAsync("ETag", objectETag).ConfigureAwait(false);
+        await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
     /// <summary>How long a Complete may run before the response starts and whitespace keeps it alive.</summary>
@@ -215,39 +200,24 @@ internal sealed partial class S3Frontend
 
     private async Task AbortMultipartUploadAsync(S3Request r)
     {
-        var ct = r.Context.RequestAborted;
-        var gate = _uploadLocks.GetOrAdd(r.Query("uploadId")!, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(ct).ConfigureAwait(false);
-        try
-        {
-            var upload = await RequireUploadAsync(r).ConfigureAwait(false);
-            _multipart.Delete(upload.UploadId);
-            r.Context.Response.StatusCode = StatusCodes.Status204NoContent;
-        }
-        finally
-        {
-            gate.Release();
-            _uploadLocks.TryRemove(new KeyValuePair<string, SemaphoreSlim>(r.Query("uploadId")!, gate));
-        }
+        var upload = await RequireUploadAsync(r).ConfigureAwait(false);
+        await _uploads.AbortAsync(upload, r.Context.RequestAborted).ConfigureAwait(false);
+        r.Context.Response.StatusCode = StatusCodes.Status204NoContent;
     }
 
     /// <summary>AWS: 10,000 parts of at most 5 GiB, and 5 TiB in all.</summary>
     private const long MaxMultipartObjectSize = 5L * 1024 * 1024 * 1024 * 1024;
 
+    /// <summary>The upload the request names; NoSuchUpload (or NoSuchBucket) when there is none for this key.</summary>
     private async Task<MultipartUpload> RequireUploadAsync(S3Request r)
     {
-        var upload = await _multipart.GetAsync(r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false);
-        if (upload is null || upload.Bucket != r.Bucket || upload.Key != r.Key)
+        if (await _uploads.FindAsync(r.ObjectPath, r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false) is { } upload)
         {
-            if (upload is null)
-            {
-                await RequireBucketAsync(r).ConfigureAwait(false);
-            }
-
-            throw new S3Exception(S3Error.NoSuchUpload);
+            return upload;
         }
 
-        return upload;
+        await RequireBucketAsync(r).ConfigureAwait(false);
+        throw new S3Exception(S3Error.NoSuchUpload);
     }
 
     private static int PartNumberOf(S3Request r) =>
@@ -269,7 +239,8 @@ internal sealed partial class S3Frontend
         throw new S3Exception(S3Error.InvalidArgument, $"Range specified is not valid for source object of size: {size}");
     }
 
-    private async Task<List<(int PartNumber, string ETag)>> ReadCompletionAsync(S3Request r)
+    /// <summary>Parse step of Complete: the part list, ascending (InvalidPartOrder otherwise).</summary>
+    private async Task<List<CompletedPart>> ReadCompletionAsync(S3Request r)
     {
         var document = await ReadXmlAsync(r).ConfigureAwait(false);
         if (document.Root is not { Name.LocalName: "CompleteMultipartUpload" } root)
@@ -277,7 +248,7 @@ internal sealed partial class S3Frontend
             throw new S3Exception(S3Error.MalformedXml);
         }
 
-        var parts = new List<(int, string)>();
+        var parts = new List<CompletedPart>();
         foreach (var part in root.Elements().Where(e => e.Name.LocalName == "Part"))
         {
             if (!int.TryParse(Child(part, "PartNumber")?.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || Child(part, "ETag")?.Value is not { } etag)
@@ -285,40 +256,34 @@ internal sealed partial class S3Frontend
                 throw new S3Exception(S3Error.MalformedXml);
             }
 
-            parts.Add((number, etag));
+            parts.Add(new CompletedPart(number, etag));
         }
 
-        return parts.Count is 0 or > MaxPartNumber ? throw new S3Exception(S3Error.MalformedXml) : parts;
+        if (parts.Count is 0 or > MaxPartNumber)
+        {
+            throw new S3Exception(S3Error.MalformedXml);
+        }
+
+        for (var i = 1; i < parts.Count; i++)
+        {
+            if (parts[i].PartNumber <= parts[i - 1].PartNumber)
+            {
+                throw new S3Exception(S3Error.InvalidPartOrder);
+            }
+        }
+
+        return parts;
     }
 
     /// <summary>S3's multipart ETag: the MD5 of the parts' binary MD5s (the "-N" suffix is added by the caller).</summary>
-    private static string MultipartETag(List<byte[]> partMd5s)
+    private static string MultipartETag(IEnumerable<UploadedPart> parts)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
-        foreach (var m in partMd5s)
+        foreach (var part in parts)
         {
-            md5.AppendData(m);
+            md5.AppendData(Convert.FromHexString(part.ETag.Trim('"')));
         }
 
         return Convert.ToHexStringLower(md5.GetHashAndReset());
     }
-
-    private async Task CleanupIfDueAsync(CancellationToken ct)
-    {
-        var now = _time.GetUtcNow().UtcTicks;
-        var last = Interlocked.Read(ref _lastCleanupTicks);
-        if (now - last < TimeSpan.TicksPerHour || Interlocked.CompareExchange(ref _lastCleanupTicks, now, last) != last)
-        {
-            return;
-        }
-
-        var removed = await _multipart.RemoveExpiredAsync(ct).ConfigureAwait(false);
-        if (removed > 0)
-        {
-            LogExpiredUploads(_logger, removed);
-        }
-    }
-
-    [Microsoft.Extensions.Logging.LoggerMessage(Level = Microsoft.Extensions.Logging.LogLevel.Information, Message = "removed {Count} expired multipart uploads")]
-    private static partial void LogExpiredUploads(Microsoft.Extensions.Logging.ILogger logger, int count);
 }

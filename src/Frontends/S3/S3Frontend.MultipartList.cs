@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml;
+using VfsGateway.Vfs.Multipart;
 
 namespace VfsGateway.Frontends.S3;
 
@@ -12,9 +13,21 @@ internal sealed partial class S3Frontend
         var upload = await RequireUploadAsync(r).ConfigureAwait(false);
         var maxParts = IntQuery(r, "max-parts", 1000, 1000);
         var marker = IntQuery(r, "part-number-marker", 0, int.MaxValue);
-        var parts = (await _multipart.ListPartsAsync(upload.UploadId, ct).ConfigureAwait(false)).Where(p => p.PartNumber > marker).ToList();
-        var truncated = parts.Count > maxParts;
-        var page = parts.Take(maxParts).ToList();
+        // One page plus one part, to know whether the listing is truncated.
+        var page = new List<UploadedPart>(Math.Min(maxParts, 64) + 1);
+        await foreach (var part in _uploads.ListPartsAsync(upload, ct).ConfigureAwait(false))
+        {
+            if (part.PartNumber > marker && page.Count <= maxParts)
+            {
+                page.Add(part);
+            }
+        }
+
+        var truncated = page.Count > maxParts;
+        if (truncated)
+        {
+            page.RemoveAt(page.Count - 1);
+        }
 
         var w = await S3Xml.StartAsync(r.Context.Response, "ListPartsResult").ConfigureAwait(false);
         await w.ElementAsync("Bucket", r.Bucket).ConfigureAwait(false);
@@ -36,7 +49,7 @@ internal sealed partial class S3Frontend
             await w.WriteStartElementAsync(null, "Part", null).ConfigureAwait(false);
             await w.ElementAsync("PartNumber", part.PartNumber).ConfigureAwait(false);
             await w.ElementAsync("LastModified", part.LastModified).ConfigureAwait(false);
-            await w.ElementAsync("ETag", Quote(part.Md5)).ConfigureAwait(false);
+            await w.ElementAsync("ETag", part.ETag).ConfigureAwait(false);
             await w.ElementAsync("Size", part.Size).ConfigureAwait(false);
             await w.WriteEndElementAsync().ConfigureAwait(false);
         }
@@ -54,17 +67,23 @@ internal sealed partial class S3Frontend
         var uploadIdMarker = r.Query("upload-id-marker") ?? string.Empty;
         var maxUploads = IntQuery(r, "max-uploads", 1000, 1000);
 
-        var all = (await _multipart.ListUploadsAsync(ct).ConfigureAwait(false))
-            .Where(u => u.Bucket == r.Bucket && u.Key.StartsWith(prefix, StringComparison.Ordinal))
+        var inBucket = new List<KeyedUpload>();
+        await foreach (var upload in _uploads.ListUploadsAsync(r.BucketPath, ct).ConfigureAwait(false))
+        {
+            inBucket.Add(new(upload.Path.RelativeTo(r.BucketPath).Value, upload.UploadId, upload.Initiated));
+        }
+
+        var all = inBucket
+            .Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal))
             .Where(u => keyMarker.Length == 0 || Utf8Order.CompareKeys(u.Key, keyMarker) > 0 ||
                         (u.Key == keyMarker && uploadIdMarker.Length > 0 && string.CompareOrdinal(u.UploadId, uploadIdMarker) > 0))
             .OrderBy(u => u.Key, Utf8Order.Instance).ThenBy(u => u.Initiated).ThenBy(u => u.UploadId, StringComparer.Ordinal)
             .ToList();
 
-        var uploads = new List<MultipartUpload>();
+        var uploads = new List<KeyedUpload>();
         var prefixes = new List<string>();
         var truncated = false;
-        MultipartUpload? lastUpload = null;
+        KeyedUpload? lastUpload = null;
         foreach (var upload in all)
         {
             var i = delimiter is null ? -1 : upload.Key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
@@ -125,7 +144,7 @@ internal sealed partial class S3Frontend
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
-    private static async Task WriteUploadAsync(XmlWriter w, MultipartUpload upload)
+    private static async Task WriteUploadAsync(XmlWriter w, KeyedUpload upload)
     {
         await w.WriteStartElementAsync(null, "Upload", null).ConfigureAwait(false);
         await w.ElementAsync("Key", upload.Key).ConfigureAwait(false);
@@ -148,4 +167,7 @@ internal sealed partial class S3Frontend
             ? Math.Min(value, max)
             : throw new S3Exception(S3Error.InvalidArgument, $"Provided {name} not an integer or within integer range");
     }
+
+    /// <summary>An upload in progress as ListMultipartUploads shows it: by key inside the bucket.</summary>
+    private sealed record KeyedUpload(string Key, string UploadId, DateTimeOffset Initiated);
 }

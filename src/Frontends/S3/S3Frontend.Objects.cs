@@ -13,8 +13,6 @@ internal sealed partial class S3Frontend
     /// <summary>The MD5 of nothing: the ETag of an empty object and of a directory marker.</summary>
     private const string EmptyMd5 = "d41d8cd98f00b204e9800998ecf8427e";
 
-    private static readonly string[] StoredHeaders = ["Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"];
-
     private static readonly (string Parameter, string Header)[] ResponseOverrides =
     [
         ("response-content-type", "Content-Type"),
@@ -117,15 +115,22 @@ internal sealed partial class S3Frontend
             return;
         }
 
-        await CheckWriteConditionsAsync(r).ConfigureAwait(false);
+        // With a backend that checks conditions itself (and no per-instance cache in between) the check
+        // is atomic with the write, so two gateway instances racing If-None-Match: * cannot both win.
+        var condition = WriteConditionOf(r);
+        if (condition is not null && !AtomicConditions)
+        {
+            await CheckWriteConditionsAsync(r, condition).ConfigureAwait(false);
+        }
+
         var body = OpenBody(r, MaxObjectSize, computeMd5: _options.EtagHash == S3EtagHash.Md5);
-        var userMetadata = UserMetadataOf(r);
+        var userMetadata = S3Metadata.UserMetadataOf(r);
         var contentType = r.Header("Content-Type");
-        var headers = StoredHeadersOf(r);
+        var headers = S3Metadata.StoredHeadersOf(r);
         ObjectMetadata? stored = null;
         var options = new PutOptions(
             body.ExpectedLength,
-            ModTimeOf(userMetadata),
+            S3Metadata.ModTimeOf(userMetadata),
             contentType,
             userMetadata.Count > 0 ? userMetadata : null)
         {
@@ -139,11 +144,12 @@ internal sealed partial class S3Frontend
                     ContentType = contentType,
                     Headers = headers,
                     UserMetadata = userMetadata,
-                    ETag = body.Md5 is { } md5 ? Quote(Convert.ToHexStringLower(md5)) : null,
+                    ETag = body.Md5 is { } md5 ? S3Metadata.Quote(Convert.ToHexStringLower(md5)) : null,
                     Checksums = body.VerifiedChecksum is { } c ? new Dictionary<string, string> { [c.Key] = c.Value } : NoChecksums,
                 };
                 return stored;
             },
+            Condition = AtomicConditions ? condition : null,
         };
         var entry = await _vfs.PutAsync(r.ObjectPath, body, options, ct).ConfigureAwait(false);
         var etag = stored?.ETag ?? DerivedETag(entry);
@@ -220,7 +226,7 @@ internal sealed partial class S3Frontend
             throw new S3Exception(S3Error.InvalidRequest, $"'{r.Key}' cannot be a folder: an object of that name exists.");
         }
 
-        r.Context.Response.Headers.ETag = Quote(EmptyMd5);
+        r.Context.Response.Headers.ETag = S3Metadata.Quote(EmptyMd5);
     }
 
     /// <summary>A directory-marker key ("dir/") reads as an empty object while the directory exists.</summary>
@@ -236,14 +242,17 @@ internal sealed partial class S3Frontend
         throw new S3Exception(S3Error.NoSuchKey);
     }
 
-    /// <summary>Conditional writes: If-None-Match: * refuses to overwrite, If-Match needs the current ETag.</summary>
-    private async Task CheckWriteConditionsAsync(S3Request r)
+    /// <summary>Whether the backend checks write conditions atomically with the put (PutOptions.Condition).</summary>
+    private bool AtomicConditions => _vfs.Features.ConditionalPut && _vfs.Options.CacheMode == VfsCacheMode.Off;
+
+    /// <summary>The write condition a request carries: If-None-Match: * (only create) and/or If-Match (only replace that version).</summary>
+    private static PutCondition? WriteConditionOf(S3Request r)
     {
         var ifNoneMatch = r.Header("If-None-Match");
         var ifMatch = r.Header("If-Match");
         if (ifNoneMatch is null && ifMatch is null)
         {
-            return;
+            return null;
         }
 
         if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*")
@@ -251,6 +260,12 @@ internal sealed partial class S3Frontend
             throw new S3Exception(S3Error.NotImplemented, "If-None-Match on writes supports only '*'.");
         }
 
+        return new PutCondition(ifNoneMatch is not null, ifMatch);
+    }
+
+    /// <summary>Checks a write condition before the write (not atomic: for backends that cannot check it themselves, and for copies).</summary>
+    private async Task CheckWriteConditionsAsync(S3Request r, PutCondition condition)
+    {
         Entry? current = null;
         try
         {
@@ -261,12 +276,12 @@ internal sealed partial class S3Frontend
         }
 
         var exists = current is { IsDirectory: false };
-        if (ifNoneMatch is not null && exists)
+        if (condition.IfNoneMatchAny && exists)
         {
             throw new S3Exception(S3Error.PreconditionFailed);
         }
 
-        if (ifMatch is not null)
+        if (condition.IfMatch is { } ifMatch)
         {
             if (!exists)
             {
@@ -324,7 +339,7 @@ internal sealed partial class S3Frontend
     private async ValueTask<string> ListingETagAsync(Entry entry, CancellationToken ct) =>
         _etags.Get(entry) ?? (await DescribeAsync(entry, ct).ConfigureAwait(false)).ETag!;
 
-    private static string DefaultETag(Entry entry) => entry.Size == 0 ? Quote(EmptyMd5) : DerivedETag(entry);
+    private static string DefaultETag(Entry entry) => entry.Size == 0 ? S3Metadata.Quote(EmptyMd5) : DerivedETag(entry);
 
     /// <summary>
     /// The backend's own tag when it has one; otherwise a tag from size and modification time with
@@ -334,58 +349,10 @@ internal sealed partial class S3Frontend
     {
         if (entry.ETag is { Length: > 0 } tag)
         {
-            return tag.StartsWith('"') ? tag : Quote(tag);
+            return tag.StartsWith('"') ? tag : S3Metadata.Quote(tag);
         }
 
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{entry.Size}:{entry.ModTime.UtcTicks}"));
-        return Quote(Convert.ToHexStringLower(hash.AsSpan(0, 16)) + "-1");
+        return S3Metadata.Quote(Convert.ToHexStringLower(hash.AsSpan(0, 16)) + "-1");
     }
-
-    private static string Quote(string etag) => "\"" + etag + "\"";
-
-    private static Dictionary<string, string> UserMetadataOf(S3Request r)
-    {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in r.Context.Request.Headers)
-        {
-            if (name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
-            {
-                result[name["x-amz-meta-".Length..].ToLowerInvariant()] = values.ToString();
-            }
-        }
-
-        return result;
-    }
-
-    private static Dictionary<string, string> StoredHeadersOf(S3Request r)
-    {
-        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var name in StoredHeaders)
-        {
-            if (r.Header(name) is not { } value)
-            {
-                continue;
-            }
-
-            // aws-chunked is transfer framing, not a property of the object.
-            if (name == "Content-Encoding")
-            {
-                value = string.Join(',', value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(v => v != "aws-chunked"));
-                if (value.Length == 0)
-                {
-                    continue;
-                }
-            }
-
-            result[name] = value;
-        }
-
-        return result;
-    }
-
-    /// <summary>rclone stores the source modification time as x-amz-meta-mtime (Unix seconds with up to nine decimals).</summary>
-    private static DateTimeOffset? ModTimeOf(Dictionary<string, string> userMetadata) =>
-        userMetadata.TryGetValue("mtime", out var value) && decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 253402300799m
-            ? DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond))
-            : null;
 }

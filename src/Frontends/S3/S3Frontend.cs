@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Http.Hosting;
+using VfsGateway.Frontends.S3.Multipart;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3;
@@ -17,9 +18,8 @@ internal sealed partial class S3Frontend : IHttpFrontend
     private readonly VirtualFileSystem _vfs;
     private readonly S3Options _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly SigV4Authenticator _auth;
-    private readonly MultipartStore _multipart;
+    private readonly IS3MultipartUploads _uploads;
     private readonly S3Metrics? _metrics;
 
     public S3Frontend(VirtualFileSystem vfs, S3Options options, ILoggerFactory loggerFactory)
@@ -31,18 +31,19 @@ internal sealed partial class S3Frontend : IHttpFrontend
     {
         _vfs = vfs;
         _options = options;
-        _time = time;
         _logger = loggerFactory.CreateLogger<S3Frontend>();
         _auth = new SigV4Authenticator(options, time);
         _metrics = options.Prometheus ? new S3Metrics() : null;
-        _multipart = new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time);
+        _uploads = vfs.Multipart is { } backend
+            ? new BackendMultipartUploads(backend)
+            : new LocalMultipartUploads(vfs, new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time), time, _logger);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!_options.NoAuth && _options.AuthKeys.Count == 0)
         {
-            throw new GatewayStartupException("serve s3 needs at least one --auth-key ACCESS_KEY_ID,SECRET_ACCESS_KEY (or --no-auth to serve without authentication)");
+            throw new GatewayStartupException("serve s3 needs at least one access key: --auth-key-file FILE (one ACCESS_KEY_ID,SECRET_ACCESS_KEY per line), $GATEWAY_AUTH_KEY, auth_key in the config file's [serve s3] section, or --auth-key (or --no-auth to serve without authentication)");
         }
 
         if (_options.AuthKeys.Any(k => string.IsNullOrEmpty(k.AccessKeyId) || string.IsNullOrEmpty(k.SecretAccessKey) || k.AccessKeyId.Contains('/', StringComparison.Ordinal)))
@@ -50,21 +51,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
             throw new GatewayStartupException("every --auth-key needs a non-empty access key id (without '/') and secret");
         }
 
-        try
-        {
-            _multipart.Initialize();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new GatewayStartupException($"cannot use the multipart staging directory '{_multipart.Root}': {e.Message}", e);
-        }
-
-        _lastCleanupTicks = _time.GetUtcNow().UtcTicks;
-        var removed = await _multipart.RemoveExpiredAsync(cancellationToken).ConfigureAwait(false);
-        if (removed > 0)
-        {
-            LogExpiredUploads(_logger, removed);
-        }
+        await _uploads.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task HandleAsync(HttpContext context)

@@ -1,4 +1,4 @@
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Multipart;
 
 /// <summary>The staged parts of a multipart upload read back to back, one open file at a time.</summary>
 internal sealed class PartsStream(MultipartStore store, string uploadId, IReadOnlyList<int> partNumbers) : ReadOnlyStreamBase

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using VfsGateway.Vfs;
 
-namespace VfsGateway.Frontends.S3;
+namespace VfsGateway.Frontends.S3.Multipart;
 
 /// <summary>
 /// Stages multipart uploads on local disk (never in memory): Root/{uploadId}/upload.json plus one
@@ -23,10 +23,10 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
     public static bool IsValidUploadId(string? id) =>
         id is { Length: 32 } && id.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
-    public async Task<MultipartUpload> CreateAsync(string bucket, string key, string? contentType, Dictionary<string, string> userMetadata, Dictionary<string, string> headers, CancellationToken ct)
+    public async Task<StagedUpload> CreateAsync(string bucket, string key, string? contentType, Dictionary<string, string> userMetadata, Dictionary<string, string> headers, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var upload = new MultipartUpload(id, bucket, key, time.GetUtcNow(), contentType, userMetadata, headers);
+        var upload = new StagedUpload(id, bucket, key, time.GetUtcNow(), contentType, userMetadata, headers);
         var dir = Path.Combine(Root, id);
         Directory.CreateDirectory(dir);
         await WriteJsonAsync(Path.Combine(dir, UploadFile), upload, ct).ConfigureAwait(false);
@@ -34,7 +34,7 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
     }
 
     /// <summary>The upload, or null when the id is unknown, malformed or already completed/aborted.</summary>
-    public async Task<MultipartUpload?> GetAsync(string? uploadId, CancellationToken ct)
+    public async Task<StagedUpload?> GetAsync(string? uploadId, CancellationToken ct)
     {
         if (!IsValidUploadId(uploadId))
         {
@@ -43,7 +43,7 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
 
         try
         {
-            return await ReadJsonAsync<MultipartUpload>(Path.Combine(Root, uploadId!, UploadFile), ct).ConfigureAwait(false);
+            return await ReadJsonAsync<StagedUpload>(Path.Combine(Root, uploadId!, UploadFile), ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {
@@ -52,10 +52,10 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
     }
 
     /// <summary>Streams a part to disk, hashing it on the way; returns the staged part.</summary>
-    public async Task<MultipartPart> StagePartAsync(MultipartUpload upload, int partNumber, Stream content, CancellationToken ct)
+    public async Task<StagedPart> StagePartAsync(string uploadId, int partNumber, Stream content, CancellationToken ct)
     {
-        var dir = Path.Combine(Root, upload.UploadId);
-        var final = PartPath(upload.UploadId, partNumber);
+        var dir = Path.Combine(Root, uploadId);
+        var final = PartPath(uploadId, partNumber);
         var temp = final + "." + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8)) + ".tmp";
         try
         {
@@ -77,7 +77,7 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
                 throw new S3Exception(S3Error.NoSuchUpload);
             }
 
-            var part = new MultipartPart(partNumber, Convert.ToHexStringLower(md5), size, time.GetUtcNow());
+            var part = new StagedPart(partNumber, Convert.ToHexStringLower(md5), size, time.GetUtcNow());
             File.Move(temp, final, overwrite: true);
             await WriteJsonAsync(final + ".json", part, ct).ConfigureAwait(false);
             return part;
@@ -96,14 +96,14 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
         }
     }
 
-    public async Task<List<MultipartPart>> ListPartsAsync(string uploadId, CancellationToken ct)
+    public async Task<List<StagedPart>> ListPartsAsync(string uploadId, CancellationToken ct)
     {
-        var parts = new List<MultipartPart>();
+        var parts = new List<StagedPart>();
         foreach (var file in Directory.EnumerateFiles(Path.Combine(Root, uploadId), "*.part.json"))
         {
             try
             {
-                var part = await ReadJsonAsync<MultipartPart>(file, ct).ConfigureAwait(false);
+                var part = await ReadJsonAsync<StagedPart>(file, ct).ConfigureAwait(false);
                 if (part is not null)
                 {
                     parts.Add(part);
@@ -131,9 +131,9 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
         }
     }
 
-    public async Task<List<MultipartUpload>> ListUploadsAsync(CancellationToken ct)
+    public async Task<List<StagedUpload>> ListUploadsAsync(CancellationToken ct)
     {
-        var uploads = new List<MultipartUpload>();
+        var uploads = new List<StagedUpload>();
         foreach (var dir in Directory.EnumerateDirectories(Root))
         {
             if (await GetAsync(Path.GetFileName(dir), ct).ConfigureAwait(false) is { } upload)

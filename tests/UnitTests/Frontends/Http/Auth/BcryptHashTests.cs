@@ -3,9 +3,9 @@ using VfsGateway.Frontends.Http.Auth;
 
 namespace VfsGateway.UnitTests.Frontends.Http.Auth;
 
-public sealed class BcryptTests
+public sealed class BcryptHashTests
 {
-    /// <summary>The OpenBSD/jBCrypt/Openwall test vectors.</summary>
+    /// <summary>The OpenBSD/jBCrypt/Openwall test vectors (kept from our own bcrypt, now tests of the BCrypt.Net-Next wrapper).</summary>
     public static TheoryData<string, string> PublishedVectors => new()
     {
         { string.Empty, "$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s." },
@@ -34,19 +34,21 @@ public sealed class BcryptTests
     [Theory]
     [MemberData(nameof(PublishedVectors))]
     [MemberData(nameof(HtpasswdVectors))]
-    public void Verify_KnownVector_IsTrue(string password, string hash) => Assert.True(Bcrypt.Verify(password, hash));
+    public void Verify_KnownVector_MatchesUnlessThePasswordIsEmpty(string password, string hash)
+    {
+        // An empty password is "no match" by design, even against a hash of the empty string.
+        Assert.Equal(password.Length > 0, BcryptHash.Verify(password, hash));
+        Assert.Equal(password.Length > 0, BcryptHash.Verify(Encoding.UTF8.GetBytes(password), hash));
+        Assert.True(BcryptHash.TryGetCost(hash, out _));
+    }
 
     [Theory]
     [MemberData(nameof(PublishedVectors))]
     [MemberData(nameof(HtpasswdVectors))]
-    public void HashWithSalt_KnownVector_ReproducesTheHashExactly(string password, string hash)
+    public void Library_KnownVector_ReproducesTheHashExactly(string password, string hash)
     {
-        Assert.True(Bcrypt.TryGetCost(hash, out var cost));
-        var salt = DecodeSalt(hash.Substring(7, 22));
-
-        var computed = Bcrypt.HashWithSalt(Encoding.UTF8.GetBytes(password), salt, cost);
-
-        Assert.Equal(hash[3..], computed[3..]);
+        // The vector's own salt and cost through BCrypt.Net-Next: the bytes it hashes are the ones Apache and OpenBSD hash.
+        Assert.Equal(hash, BCrypt.Net.BCrypt.HashPassword(password, hash[..29]));
     }
 
     [Theory]
@@ -54,70 +56,84 @@ public sealed class BcryptTests
     public void Verify_WrongPassword_IsFalse(string password, string hash)
     {
         // Changed at the front: bcrypt ignores everything after the 72nd byte.
-        Assert.False(Bcrypt.Verify("!" + password, hash));
-        Assert.False(Bcrypt.Verify(password.Length > 0 ? "?" + password[1..] : "x", hash));
+        Assert.False(BcryptHash.Verify("!" + password, hash));
+        Assert.False(BcryptHash.Verify(password.Length > 0 ? "?" + password[1..] : "x", hash));
     }
 
     [Fact]
     public void Verify_PasswordsEqualInTheFirst72Bytes_AreTheSame()
     {
-        var hash = Bcrypt.HashPassword(new string('y', 72) + "first", Bcrypt.MinCost);
+        var hash = BcryptHash.HashPassword(new string('y', 72) + "first", BcryptHash.MinCost);
 
-        Assert.True(Bcrypt.Verify(new string('y', 72) + "second", hash));
-        Assert.False(Bcrypt.Verify(new string('y', 71), hash));
+        Assert.True(BcryptHash.Verify(new string('y', 72) + "second", hash));
+        Assert.False(BcryptHash.Verify(new string('y', 71), hash));
+    }
+
+    [Fact]
+    public void Verify_PasswordBytes_AreComparedAsUtf8()
+    {
+        // "pässwörd" from Apache's htpasswd, which hashes the bytes it is given: here UTF-8.
+        const string hash = "$2y$04$eYddV2eOxcUAwjeM.bjZnusuK7KOIdg6rk1vUpZdFfaBLtrKqoLTy";
+
+        Assert.True(BcryptHash.Verify(Encoding.UTF8.GetBytes("pässwörd"), hash));
+        Assert.False(BcryptHash.Verify(Encoding.Latin1.GetBytes("pässwörd"), hash));
+    }
+
+    [Fact]
+    public void Verify_InvalidUtf8Password_IsFalseNotReplacementCharacters()
+    {
+        var hash = BcryptHash.HashPassword("a\uFFFDb", BcryptHash.MinCost);
+
+        Assert.True(BcryptHash.Verify(Encoding.UTF8.GetBytes("a\uFFFDb"), hash));
+        Assert.False(BcryptHash.Verify([(byte)'a', 0xFF, (byte)'b'], hash));
+        Assert.False(BcryptHash.Verify([(byte)'a', 0xC3, (byte)'b'], hash));
     }
 
     [Fact]
     public void HashPassword_ProducesHtpasswdFormatThatVerifies()
     {
-        var hash = Bcrypt.HashPassword("s3cret ünïcode", 5);
+        var hash = BcryptHash.HashPassword("s3cret ünïcode", 5);
 
         Assert.Matches(@"^\$2y\$05\$[./A-Za-z0-9]{53}$", hash);
-        Assert.True(Bcrypt.Verify("s3cret ünïcode", hash));
-        Assert.False(Bcrypt.Verify("s3cret unicode", hash));
-        Assert.NotEqual(hash, Bcrypt.HashPassword("s3cret ünïcode", 5));
+        Assert.True(BcryptHash.Verify("s3cret ünïcode", hash));
+        Assert.False(BcryptHash.Verify("s3cret unicode", hash));
+        Assert.NotEqual(hash, BcryptHash.HashPassword("s3cret ünïcode", 5));
     }
 
     [Fact]
     public void HashPassword_DefaultCost_Is10()
     {
-        Assert.StartsWith("$2y$10$", Bcrypt.HashPassword("pw"));
+        Assert.StartsWith("$2y$10$", BcryptHash.HashPassword("pw"));
     }
 
     [Theory]
     [InlineData(3)]
     [InlineData(32)]
     public void HashPassword_CostOutOfRange_Throws(int cost) =>
-        Assert.Throws<ArgumentOutOfRangeException>(() => Bcrypt.HashPassword("pw", cost));
+        Assert.Throws<ArgumentOutOfRangeException>(() => BcryptHash.HashPassword("pw", cost));
+
+    [Fact]
+    public void HashPassword_EmptyPassword_Throws() =>
+        Assert.Throws<ArgumentException>(() => BcryptHash.HashPassword(string.Empty, BcryptHash.MinCost));
 
     [Theory]
     [InlineData("")]
     [InlineData("$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s")]       // too short
+    [InlineData("$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s..")]     // too long
     [InlineData("$2x$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.")]      // unknown minor
+    [InlineData("$2$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.a")]      // no minor
     [InlineData("$2a$03$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.")]      // cost too low
     [InlineData("$2a$32$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.")]      // cost too high
+    [InlineData("$2a$0x$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.")]      // cost not a number
     [InlineData("$2a$06$DCq7YPn5Rq63x1Lad4cl!.TV4S6ytwfsfvkgY8jIucDrjc8deX1s.")]      // bad salt char
     [InlineData("$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s!")]      // bad hash char
+    [InlineData("$2a$06$DCq7YPn5Rq63x1Lad4cll.TV4S6ytwfsfvkgY8jIucDrjc8deX1s\u00e9")] // non-ASCII
     [InlineData("{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=")]
-    public void Verify_MalformedHash_IsFalse(string hash) => Assert.False(Bcrypt.Verify(string.Empty, hash));
-
-    private static byte[] DecodeSalt(string text)
+    public void Verify_MalformedHash_IsFalseNeverThrows(string hash)
     {
-        const string alphabet = "./ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-        var output = new List<byte>();
-        int buffer = 0, count = 0;
-        foreach (var c in text)
-        {
-            buffer = (buffer << 6) | alphabet.IndexOf(c, StringComparison.Ordinal);
-            count += 6;
-            if (count >= 8)
-            {
-                count -= 8;
-                output.Add((byte)(buffer >> count));
-                buffer &= (1 << count) - 1;
-            }
-        }
-
-        return output.Take(16).ToArray();
+        Assert.False(BcryptHash.TryGetCost(hash, out _));
+        Assert.False(BcryptHash.Verify("a", hash));
+        Assert.False(BcryptHash.Verify("a"u8, hash));
+        Assert.False(BcryptHash.Verify(string.Empty, hash));
     }
 }
