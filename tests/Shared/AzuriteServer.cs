@@ -41,7 +41,8 @@ internal sealed class AzuriteServer : IAsyncDisposable
             "azurite-blob",
             ["--blobHost", "127.0.0.1", "--blobPort", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--location", dir,
              "--skipApiVersionCheck", "--loose", "--disableTelemetry", "--silent"],
-            port);
+            port,
+            startTimeout: TimeSpan.FromMinutes(3)); // node starts slowly on a loaded 2-core machine
         return new AzuriteServer(process, dir, port);
     }
 

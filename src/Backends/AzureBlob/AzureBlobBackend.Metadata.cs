@@ -39,7 +39,17 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
             return known.Metadata;
         }
 
-        var properties = await StatFileAsync(blob, file.Path, cancellationToken).ConfigureAwait(false);
+        BlobProperties properties;
+        try
+        {
+            properties = await StatFileAsync(blob, file.Path, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound)
+        {
+            // Gone (or never a blob: a prefix): no metadata is an absence, not an error.
+            return null;
+        }
+
         if (file.ETag is { } etag && etag != Unquote(properties.ETag))
         {
             // Another version than the one asked about: its metadata is not this version's.
