@@ -17,7 +17,7 @@ namespace VfsGateway.Vfs;
 /// (see docs/vfs.md). Directory listings are cached for <see cref="VfsOptions.DirCacheTime"/> in
 /// every mode. Transient backend errors of idempotent operations are retried here, in one place.
 /// </summary>
-public sealed partial class VirtualFileSystem : IAsyncDisposable
+public sealed partial class VirtualFileSystem : IAsyncDisposable, IVfsStorage
 {
     private const int MaxAttempts = 3;
     private static readonly VfsCacheStats NoStats = new();
@@ -50,7 +50,7 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
         }
         else
         {
-            _sidecar = new SidecarMetadataStore(_backend, PutToBackendAsync, _logger);
+            _sidecar = new SidecarMetadataStore(_backend, this, _logger);
             _metadataStorage = _sidecar;
         }
 
@@ -214,7 +214,18 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
     internal ValueTask<Stream> OpenBackendReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken) =>
         RetryAsync(ct => _backend.OpenReadAsync(path, range, ct), "open", path, cancellationToken);
 
-    internal void DirCacheUpsert(Entry entry) => _dirCache.Upsert(entry);
+    bool IVfsStorage.HasNativeMetadata => HasNativeMetadata;
+
+    ValueTask<Entry> IVfsStorage.PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken) =>
+        PutToBackendAsync(path, content, options, cancellationToken);
+
+    ValueTask<Stream> IVfsStorage.OpenReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken) =>
+        OpenBackendReadAsync(path, range, cancellationToken);
+
+    ValueTask IVfsStorage.SetMetadataAsync(Entry stored, ObjectMetadata metadata, CancellationToken cancellationToken) =>
+        SetMetadataAsync(stored, metadata, cancellationToken);
+
+    void IVfsStorage.NoteWritten(Entry entry) => NoteWritten(entry);
 
     private async ValueTask<T> RetryAsync<T>(Func<CancellationToken, ValueTask<T>> operation, string what, VfsPath path, CancellationToken cancellationToken)
     {

@@ -1,3 +1,4 @@
+using VfsGateway.Vfs;
 using Microsoft.Win32.SafeHandles;
 
 namespace VfsGateway.Backends.Local;
@@ -11,15 +12,13 @@ namespace VfsGateway.Backends.Local;
 /// thread pool and makes the same blocking call there, which costs a thread switch per block and
 /// gains nothing (restic reads objects it wrote moments ago, straight from the page cache).
 /// </remarks>
-internal sealed class LocalReadStream(SafeFileHandle file, long start, long length) : Stream
+internal sealed class LocalReadStream(SafeFileHandle file, long start, long length) : ReadOnlyStream
 {
     private long _position;
 
     public override bool CanRead => !file.IsClosed;
 
     public override bool CanSeek => !file.IsClosed;
-
-    public override bool CanWrite => false;
 
     public override long Length => length;
 
@@ -61,9 +60,6 @@ internal sealed class LocalReadStream(SafeFileHandle file, long start, long leng
         }
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override long Seek(long offset, SeekOrigin origin)
     {
         Position = origin switch
@@ -75,14 +71,6 @@ internal sealed class LocalReadStream(SafeFileHandle file, long start, long leng
         };
         return _position;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

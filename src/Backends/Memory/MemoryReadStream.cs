@@ -1,15 +1,14 @@
+using VfsGateway.Vfs;
 namespace VfsGateway.Backends.Memory;
 
 /// <summary>A read-only, seekable view of <c>length</c> bytes of a <see cref="MemoryFile"/> from <c>start</c>; copies straight out of the chunks.</summary>
-internal sealed class MemoryReadStream(MemoryFile file, long start, long length) : Stream
+internal sealed class MemoryReadStream(MemoryFile file, long start, long length) : ReadOnlyStream
 {
     private long _position;
 
     public override bool CanRead => true;
 
     public override bool CanSeek => true;
-
-    public override bool CanWrite => false;
 
     public override long Length => length;
 
@@ -49,9 +48,6 @@ internal sealed class MemoryReadStream(MemoryFile file, long start, long length)
         return ValueTask.FromResult(Read(buffer.Span));
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override long Seek(long offset, SeekOrigin origin)
     {
         Position = origin switch
@@ -64,11 +60,4 @@ internal sealed class MemoryReadStream(MemoryFile file, long start, long length)
         return _position;
     }
 
-    public override void Flush()
-    {
-    }
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

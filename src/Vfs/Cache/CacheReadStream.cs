@@ -6,7 +6,7 @@ namespace VfsGateway.Vfs.Cache;
 /// A read of a cached item: positional reads from the item's data file, fetching missing ranges
 /// from the backend first (mode full). Holds the item open, so eviction leaves it alone.
 /// </summary>
-internal sealed class CacheReadStream : Stream
+internal sealed class CacheReadStream : ReadOnlyStream
 {
     private readonly VfsCache _cache;
     private readonly CacheItem _item;
@@ -33,8 +33,6 @@ internal sealed class CacheReadStream : Stream
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => false;
-
     public override long Length => _end - _start;
 
     public override long Position
@@ -60,9 +58,6 @@ internal sealed class CacheReadStream : Stream
 
         return ReadPresent(buffer[..want]);
     }
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     /// <remarks>
     /// Completes inline once the item is complete: the data is then in the file for good (ranges
@@ -118,15 +113,7 @@ internal sealed class CacheReadStream : Stream
         return read;
     }
 
-    public override void Flush()
-    {
-    }
-
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -231,7 +231,7 @@ internal sealed partial class VfsCache
 
     private async ValueTask FetchAsync(CacheItem item, CacheData data, SafeFileHandle handle, long start, long end, CancellationToken cancellationToken)
     {
-        var source = await _vfs.OpenBackendReadAsync(item.Path, new ByteRange(start, end - start), cancellationToken).ConfigureAwait(false);
+        var source = await _storage.OpenReadAsync(item.Path, new ByteRange(start, end - start), cancellationToken).ConfigureAwait(false);
         await using (source.ConfigureAwait(false))
         {
             var buffer = ArrayPool<byte>.Shared.Rent(StreamCopier.DefaultBufferSize);

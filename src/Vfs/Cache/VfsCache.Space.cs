@@ -26,7 +26,7 @@ internal sealed partial class VfsCache
             CacheLog.NoSpace(_logger);
         }
 
-        await EvictAsync(forSpace: true).ConfigureAwait(false);
+        await _evictor.EvictAsync(forSpace: true).ConfigureAwait(false);
         try
         {
             ThrowInjectedFault();

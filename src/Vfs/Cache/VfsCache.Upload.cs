@@ -147,7 +147,7 @@ internal sealed partial class VfsCache
         Exception? error = null;
         try
         {
-            var content = new UploadStream(handle, record.Size, record.Sha256, item.Path);
+            var content = new CacheUploadStream(handle, record.Size, record.Sha256, item.Path);
             await using (content.ConfigureAwait(false))
             {
                 var recorded = MetadataOf(record);
@@ -156,12 +156,12 @@ internal sealed partial class VfsCache
                     // Backends with native metadata store it with the object in the put itself.
                     ObjectMetadataProvider = _ => ValueTask.FromResult(recorded),
                 };
-                var stored = await _vfs.PutToBackendAsync(item.Path, content, options, cancel.Token).ConfigureAwait(false);
-                if (recorded is { } metadata && !_vfs.HasNativeMetadata)
+                var stored = await _storage.PutAsync(item.Path, content, options, cancel.Token).ConfigureAwait(false);
+                if (recorded is { } metadata && !_storage.HasNativeMetadata)
                 {
                     // Before the item turns clean: a failure here retries the whole upload, so the
                     // metadata is never silently lost.
-                    await _vfs.SetMetadataAsync(stored, metadata, cancel.Token).ConfigureAwait(false);
+                    await _storage.SetMetadataAsync(stored, metadata, cancel.Token).ConfigureAwait(false);
                 }
 
                 uploaded = stored;
@@ -225,7 +225,7 @@ internal sealed partial class VfsCache
     private async ValueTask MarkCleanAsync(CacheItem item, CacheRecord record, Entry uploaded)
     {
         // Into the dir cache first, so no listing falls between the dirty overlay and the backend's view.
-        _vfs.DirCacheUpsert(uploaded);
+        _storage.NoteWritten(uploaded);
         if (!FullMode || item.Data is null)
         {
             ClearItem(item);
@@ -268,9 +268,8 @@ internal sealed partial class VfsCache
         }
 
         await _schedulerStop.CancelAsync().ConfigureAwait(false);
-        await _pollStop.CancelAsync().ConfigureAwait(false);
+        await _evictor.DisposeAsync().ConfigureAwait(false);
         await _scheduler.ConfigureAwait(false);
-        await _poller.ConfigureAwait(false);
         Task[] running;
         lock (_running)
         {
@@ -303,7 +302,7 @@ internal sealed partial class VfsCache
     {
         _abandoned = true;
         _schedulerStop.Cancel();
-        _pollStop.Cancel();
+        _evictor.Abandon();
         _uploadStop.Cancel();
         _store.Dispose();
     }

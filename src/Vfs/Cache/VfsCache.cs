@@ -9,15 +9,16 @@ namespace VfsGateway.Vfs.Cache;
 /// cache directory; a pool of <see cref="VfsOptions.Transfers"/> workers uploads it after
 /// <see cref="VfsOptions.WriteBack"/>, retrying forever with exponential backoff, across restarts.
 /// </summary>
-internal sealed partial class VfsCache : IAsyncDisposable
+internal sealed partial class VfsCache : IAsyncDisposable, IEvictionTarget
 {
-    private readonly VirtualFileSystem _vfs;
+    private readonly IVfsStorage _storage;
     private readonly VfsOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CacheStore _store;
     private readonly Lock _indexLock = new();
     private readonly Dictionary<VfsPath, CacheItem> _items = [];
+    private readonly CacheEvictor _evictor;
 
     // Dirty paths and, per directory, how many dirty files lie at or below each child name: what
     // listings merge in before the backend has the files.
@@ -28,9 +29,9 @@ internal sealed partial class VfsCache : IAsyncDisposable
     private long _generation;
     private volatile bool _abandoned;
 
-    public VfsCache(VirtualFileSystem vfs, VfsOptions options, ILogger logger, TimeProvider time)
+    public VfsCache(IVfsStorage storage, VfsOptions options, ILogger logger, TimeProvider time)
     {
-        _vfs = vfs;
+        _storage = storage;
         _options = options;
         _logger = logger;
         _time = time;
@@ -48,7 +49,7 @@ internal sealed partial class VfsCache : IAsyncDisposable
 
         _transfers = new SemaphoreSlim(options.Transfers, options.Transfers);
         _scheduler = Task.Run(() => RunSchedulerAsync(_schedulerStop.Token));
-        _poller = Task.Run(() => RunPollerAsync(_pollStop.Token));
+        _evictor = new CacheEvictor(this, options, logger, time);
     }
 
     public VfsCacheStats Stats { get; } = new();
@@ -56,6 +57,9 @@ internal sealed partial class VfsCache : IAsyncDisposable
     public bool FullMode => _options.CacheMode == VfsCacheMode.Full;
 
     public string Directory => _store.Root;
+
+    /// <summary>The eviction policy running over this cache.</summary>
+    internal CacheEvictor Evictor => _evictor;
 
     /// <summary>Completes when no item is dirty (every acknowledged write is in the backend).</summary>
     public Task WaitForUploadsAsync(CancellationToken cancellationToken)
@@ -194,6 +198,21 @@ internal sealed partial class VfsCache : IAsyncDisposable
     }
 
     /// <summary>Drops an item from the index when nothing refers to it any more. Caller holds the item's lock.</summary>
+    List<CacheItem> IEvictionTarget.CleanItems()
+    {
+        lock (_indexLock)
+        {
+            return _items.Values.Where(i => i.Record is { IsDirty: false }).ToList();
+        }
+    }
+
+    void IEvictionTarget.Evict(CacheItem item)
+    {
+        ClearItem(item);
+        RemoveIfUnused(item);
+        Stats.Evicted();
+    }
+
     private void RemoveIfUnused(CacheItem item)
     {
         if (item.Record is null && item.Data is null && item.OpenCount == 0 && !item.IsUploading)

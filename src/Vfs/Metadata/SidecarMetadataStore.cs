@@ -11,7 +11,7 @@ namespace VfsGateway.Vfs.Metadata;
 /// version is stale and ignored, so a crash between object and record, or a writer that bypassed
 /// the gateway, can never attach old metadata to new bytes.
 /// </summary>
-internal sealed partial class SidecarMetadataStore(IBackend backend, Func<VfsPath, Stream, PutOptions, CancellationToken, ValueTask<Entry>> put, ILogger logger) : IMetadataStorage
+internal sealed partial class SidecarMetadataStore(IBackend backend, IVfsStorage storage, ILogger logger) : IMetadataStorage
 {
     /// <summary>A record is a few hundred bytes; anything far larger is not ours and is not parsed.</summary>
     private const long MaxRecordBytes = 1 << 20;
@@ -35,7 +35,7 @@ internal sealed partial class SidecarMetadataStore(IBackend backend, Func<VfsPat
             {
                 try
                 {
-                    await put(target, content, new PutOptions(bytes.Length), cancellationToken).ConfigureAwait(false);
+                    await storage.PutAsync(target, content, new PutOptions(bytes.Length), cancellationToken).ConfigureAwait(false);
                     return;
                 }
                 catch (VfsException e) when (attempt == 1 && e.Kind is VfsErrorKind.IsDirectory or VfsErrorKind.NotDirectory or VfsErrorKind.AlreadyExists)

@@ -5,15 +5,13 @@ namespace VfsGateway.Vfs.Throttle;
 /// chunk size and is paid for before it returns. Used for both directions of --bwlimit: around a
 /// backend's read stream (download) and around the content a backend put reads (upload).
 /// </summary>
-internal sealed class ThrottledReadStream(Stream inner, TokenBucket bucket, bool leaveOpen) : Stream
+internal sealed class ThrottledReadStream(Stream inner, TokenBucket bucket, bool leaveOpen) : ReadOnlyStream
 {
     private int _disposed;
 
     public override bool CanRead => inner.CanRead;
 
     public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => inner.Length;
 
@@ -32,9 +30,6 @@ internal sealed class ThrottledReadStream(Stream inner, TokenBucket bucket, bool
         return read;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         var read = await inner.ReadAsync(buffer[..Math.Min(buffer.Length, bucket.ChunkSize)], cancellationToken).ConfigureAwait(false);
@@ -42,15 +37,7 @@ internal sealed class ThrottledReadStream(Stream inner, TokenBucket bucket, bool
         return read;
     }
 
-    public override void Flush()
-    {
-    }
-
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -1,3 +1,4 @@
+using VfsGateway.Vfs;
 using System.Buffers;
 using System.Runtime.CompilerServices;
 
@@ -10,7 +11,7 @@ namespace VfsGateway.Backends.Sftp.Protocol;
 /// shorter than asked is not EOF (servers cap reads, e.g. OpenSSH at 255 KiB): the rest of that
 /// slot is requested again before it is consumed. Only SSH_FX_EOF ends the stream early.
 /// </summary>
-internal sealed class SftpReadStream : Stream
+internal sealed class SftpReadStream : ReadOnlyStream
 {
     private const int InitialWindow = 4;
 
@@ -67,8 +68,6 @@ internal sealed class SftpReadStream : Stream
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => false;
-
     public override long Length => throw new NotSupportedException();
 
     public override long Position
@@ -79,9 +78,6 @@ internal sealed class SftpReadStream : Stream
 
     public override int Read(byte[] buffer, int offset, int count) =>
         ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken cancellationToken = default)
@@ -128,15 +124,7 @@ internal sealed class SftpReadStream : Stream
         return n;
     }
 
-    public override void Flush()
-    {
-    }
-
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {

@@ -195,7 +195,7 @@ public sealed class FullModeTests
 
         var e = await Assert.ThrowsAsync<VfsException>(async () => await stream.DisposeAsync());
         vfs.Cache.WriteFault = null;
-        await vfs.Cache.EvictAsync(forSpace: true);
+        await vfs.Cache.Evictor.EvictAsync(forSpace: true);
 
         Assert.Equal(VfsErrorKind.InsufficientStorage, e.Kind);
         Assert.Equal(data, copy.ToArray());

@@ -8,7 +8,7 @@ namespace VfsGateway.Vfs.Cache;
 /// bytes are handed out: a cache file damaged on disk makes the put fail (the backend keeps the
 /// previous object) instead of storing corrupt data.
 /// </summary>
-internal sealed class UploadStream(SafeFileHandle handle, long size, string? expectedSha256, VfsPath path) : Stream
+internal sealed class CacheUploadStream(SafeFileHandle handle, long size, string? expectedSha256, VfsPath path) : Stream
 {
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private long _position;
