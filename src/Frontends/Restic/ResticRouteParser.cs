@@ -1,6 +1,7 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
+using VfsGateway.Frontends.Http;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.Restic;
@@ -51,7 +52,11 @@ internal static class ResticRouteParser
         for (var i = 0; i < count; i++)
         {
             var raw = path[1..][ranges[i]];
-            var segment = raw.Contains('%') ? Uri.UnescapeDataString(raw.ToString()) : raw.ToString();
+            if (!PercentDecoding.TryDecode(raw.ToString(), out var segment))
+            {
+                return StatusCodes.Status400BadRequest;
+            }
+
             var status = CheckSegment(segment);
             if (status != 0)
             {

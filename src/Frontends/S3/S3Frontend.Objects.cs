@@ -343,6 +343,8 @@ internal sealed partial class S3Frontend
 
     private static string Quote(string etag) => "\"" + etag + "\"";
 
+    private const int MaxUserMetadataBytes = 2048;
+
     private static Dictionary<string, string> UserMetadataOf(S3Request r)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
@@ -352,6 +354,13 @@ internal sealed partial class S3Frontend
             {
                 result[name["x-amz-meta-".Length..].ToLowerInvariant()] = values.ToString();
             }
+        }
+
+        // AWS: the user-defined metadata (names and values, UTF-8 bytes) is limited to 2 KB.
+        var size = result.Sum(m => Encoding.UTF8.GetByteCount(m.Key) + Encoding.UTF8.GetByteCount(m.Value));
+        if (size > MaxUserMetadataBytes)
+        {
+            throw new S3Exception(S3Error.MetadataTooLarge, $"Your metadata headers are {size} bytes; the limit is {MaxUserMetadataBytes} bytes.");
         }
 
         return result;
