@@ -40,7 +40,68 @@ if ((${#missing[@]})); then
   "${SUDO[@]}" apt-get update </dev/null
   "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 fi
+# ---- S3 backend and scale-out (issue 10): s3rver (npm) is a backing S3 server for the s3 backend's
+# conformance suite; nginx is the round-robin load balancer of the scale-out test.
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
+  log "installing nginx"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update </dev/null && apt-get install -y --no-install-recommends nginx </dev/null
+}
+command -v s3rver >/dev/null 2>&1 || {
+  command -v npm >/dev/null 2>&1 || { export DEBIAN_FRONTEND=noninteractive; apt-get update </dev/null; apt-get install -y --no-install-recommends npm </dev/null; }
+  log "installing s3rver@3.7.1 (npm)"
+  npm install -g --no-fund --no-audit s3rver@3.7.1 </dev/null
+}
+# ---- FTP servers (issue 11): vsftpd from apt; pure-ftpd conflicts with vsftpd as a package, so its
+# .deb is unpacked (dpkg -x) into /usr/local/lib/vfsgateway-test/pure-ftpd, where the fixtures look.
+PURE_FTPD_DIR=/usr/local/lib/vfsgateway-test/pure-ftpd
+if [ ! -x /usr/sbin/vsftpd ] || [ ! -x "$PURE_FTPD_DIR/usr/sbin/pure-ftpd" ]; then
+  log "installing FTP servers (vsftpd, pure-ftpd unpacked into $PURE_FTPD_DIR)"
+  SUDO=()
+  [ "$(id -u)" -ne 0 ] && SUDO=(sudo -n)
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update </dev/null
+  [ -x /usr/sbin/vsftpd ] || "${SUDO[@]}" apt-get install -y --no-install-recommends vsftpd </dev/null
+  if [ ! -x "$PURE_FTPD_DIR/usr/sbin/pure-ftpd" ]; then
+    deb_dir=$(mktemp -d)
+    (cd "$deb_dir" && apt-get download pure-ftpd </dev/null)
+    "${SUDO[@]}" mkdir -p "$PURE_FTPD_DIR"
+    "${SUDO[@]}" dpkg -x "$deb_dir"/pure-ftpd_*.deb "$PURE_FTPD_DIR"
+    rm -rf "$deb_dir"
+  fi
+fi
+# ---- promtool (issue 8: `promtool check metrics` on a real scrape). Only the promtool binary of
+# Debian's prometheus package: `apt-get install prometheus` would pull 332 MB, the .deb is 19 MB.
+if ! command -v promtool >/dev/null 2>&1; then
+  log "installing promtool (from Debian's prometheus package)"
+  [ "$(id -u)" -eq 0 ] || { log "need root to install promtool into /usr/local/bin"; exit 2; }
+  promtool_tmp=$(mktemp -d)
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update </dev/null
+  (cd "$promtool_tmp" && apt-get download prometheus </dev/null && dpkg -x prometheus_*.deb root)
+  install -m 0755 "$promtool_tmp/root/usr/bin/promtool" /usr/local/bin/promtool
+  rm -rf "$promtool_tmp"
+  command -v promtool >/dev/null 2>&1 || { log "promtool could not be installed"; exit 2; }
+fi
 command -v dotnet >/dev/null 2>&1 || { log "the .NET SDK (dotnet, see global.json) is not on PATH"; exit 2; }
+
+# ---- Azurite (issue 9): the Azure Blob backend's conformance and integration tests start azurite-blob
+# (npm azurite 3.37.0; it warns that it wants Node >= 22 and runs on Debian's Node 20). npm comes from apt.
+if ! command -v azurite-blob >/dev/null 2>&1; then
+  log "installing azurite@3.37.0 (npm)"
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { log "need root (or sudo) to install azurite"; exit 2; }
+    SUDO=(sudo -n)
+  fi
+  if ! command -v npm >/dev/null 2>&1; then
+    export DEBIAN_FRONTEND=noninteractive
+    "${SUDO[@]}" apt-get update </dev/null
+    "${SUDO[@]}" apt-get install -y --no-install-recommends npm </dev/null
+  fi
+  "${SUDO[@]}" npm install -g --no-audit --no-fund azurite@3.37.0 </dev/null
+  command -v azurite-blob >/dev/null 2>&1 || { log "azurite-blob is still missing after npm install"; exit 2; }
+fi
 
 # ---------------------------------------------------------------- build once
 rm -rf "$RESULTS"

@@ -21,6 +21,8 @@ STOP_WAIT_TENTHS=50
 CLEANUP_DIRS=()
 PIDS=()
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
+# No diagnostics IPC socket: each .NET process would leave /tmp/dotnet-diagnostic-* behind.
+export DOTNET_EnableDiagnostics=0
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY ALL_PROXY all_proxy
 
 log() { printf '[%s] %s\n' "$BENCH_TAG" "$*" >&2; }

@@ -1,5 +1,8 @@
+using VfsGateway.Backends.AzureBlob;
+using VfsGateway.Backends.Ftp;
 using VfsGateway.Backends.Local;
 using VfsGateway.Backends.Memory;
+using VfsGateway.Backends.S3;
 using VfsGateway.Backends.Sftp;
 using VfsGateway.Vfs.Registry;
 
@@ -9,7 +12,10 @@ namespace VfsGateway.Backends;
 public static class BuiltinBackends
 {
     public static BackendRegistry CreateRegistry() => new BackendRegistry()
+        .Add(AzureBlobRegistration.Registration)
         .Add(LocalRegistration.Registration)
         .Add(MemoryRegistration.Registration)
-        .Add(SftpRegistration.Registration);
+        .Add(S3Registration.Registration)
+        .Add(SftpRegistration.Registration)
+        .Add(FtpRegistration.Registration);
 }

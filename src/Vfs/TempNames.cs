@@ -3,31 +3,40 @@ using System.Security.Cryptography;
 namespace VfsGateway.Vfs;
 
 /// <summary>
-/// Names of in-flight uploads on backends with partial uploads: ".{name}.{16 hex}.partial" next to
-/// the target, so the final rename stays inside one directory (atomic on POSIX). The Vfs hides
-/// them from every listing.
+/// Names of in-flight uploads on backends with partial uploads: ".{16 hex}.partial" next to the
+/// target, so the final rename stays inside one directory (atomic on POSIX). The name is short and
+/// independent of the target's so that a target name of up to 255 bytes still has a temp name the
+/// file system accepts (issue 12). Earlier versions used ".{name}.{16 hex}.partial"; those are still
+/// recognised, so they stay hidden and are swept like ours. The Vfs hides both from every listing,
+/// refuses them as object names, and removes leftovers of interrupted uploads (<see cref="TempSweeper"/>).
 /// </summary>
 public static class TempNames
 {
     private const string Suffix = ".partial";
+    private const int HexLength = 16;
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
     public static VfsPath For(VfsPath target)
     {
-        Span<byte> random = stackalloc byte[8];
+        Span<byte> random = stackalloc byte[HexLength / 2];
         RandomNumberGenerator.Fill(random);
-        return target.Parent.Join($".{target.Name}.{Convert.ToHexStringLower(random)}{Suffix}");
+        return target.Parent.Join($".{Convert.ToHexStringLower(random)}{Suffix}");
     }
 
     public static bool IsTemp(string name)
     {
-        // "." + name + "." + 16 hex + ".partial"
-        if (name.Length < 1 + 1 + 1 + 16 + Suffix.Length || name[0] != '.' || !name.EndsWith(Suffix, StringComparison.Ordinal))
+        // ".<16 hex>.partial", or the older ".<name>.<16 hex>.partial"
+        if (name.Length < 1 + HexLength + Suffix.Length || name[0] != '.' || !name.EndsWith(Suffix, StringComparison.Ordinal))
         {
             return false;
         }
 
-        var hex = name.AsSpan(name.Length - Suffix.Length - 16, 16);
-        return name[name.Length - Suffix.Length - 17] == '.' && hex.IndexOfAnyExcept(LowerHex) < 0;
+        var hexStart = name.Length - Suffix.Length - HexLength;
+        if (name.AsSpan(hexStart, HexLength).IndexOfAnyExcept(LowerHex) >= 0)
+        {
+            return false;
+        }
+
+        return hexStart == 1 || (hexStart >= 3 && name[hexStart - 1] == '.');
     }
 }

@@ -52,6 +52,16 @@ public sealed record VfsOptions
     /// <summary>The longest wait between two attempts of a failing upload (retries never stop).</summary>
     public TimeSpan MaxUploadRetryDelay { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How often leftover temp files of interrupted uploads are swept on backends with partial
+    /// uploads (<see cref="TempSweeper"/>); null (the default for embedders and tests) sweeps never.
+    /// When set, <see cref="VirtualFileSystem.CreateAsync"/> also sweeps every temp name once before returning.
+    /// </summary>
+    public TimeSpan? TempSweepInterval { get; init; }
+
+    /// <summary>A temp file is a leftover for the periodic sweep once unmodified this long (a live upload keeps writing to it).</summary>
+    public TimeSpan TempSweepAge { get; init; } = TimeSpan.FromHours(6);
+
     public static VfsOptions Default { get; } = new();
 
     /// <summary>The cache directory actually used: <see cref="CacheDir"/>, or CacheDir/vfs/&lt;encoded remote&gt;.</summary>

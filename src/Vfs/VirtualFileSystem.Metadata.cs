@@ -63,8 +63,12 @@ public sealed partial class VirtualFileSystem
     /// <summary>The backend keeps metadata with its objects and stores a put's metadata in the put itself.</summary>
     internal bool HasNativeMetadata => _sidecar is null;
 
-    /// <summary>The sidecar directory is the Vfs's own: invisible and untouchable through the Vfs.</summary>
-    private bool IsReserved(VfsPath path) => _sidecar is not null && MetadataPaths.IsReserved(path, Features.CaseInsensitive);
+    /// <summary>
+    /// The sidecar directory is the Vfs's own: invisible and untouchable through the Vfs. On a
+    /// path-based backend it stays reserved with native metadata too: records written before the
+    /// backend kept metadata natively (the local backend's xattrs) remain there until migrated.
+    /// </summary>
+    private bool IsReserved(VfsPath path) => (_sidecar is not null || !Features.BucketBased) && MetadataPaths.IsReserved(path, Features.CaseInsensitive);
 
     private void RejectReserved(VfsPath path)
     {

@@ -103,7 +103,19 @@ public sealed partial class VirtualFileSystem
 
         try
         {
-            await RetryAsync(async ct => { await _backend.RmdirAsync(dir, ct).ConfigureAwait(false); return true; }, "rmdir", dir, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await RetryAsync(async ct => { await _backend.RmdirAsync(dir, ct).ConfigureAwait(false); return true; }, "rmdir", dir, cancellationToken).ConfigureAwait(false);
+            }
+            catch (VfsException e) when (e.Kind == VfsErrorKind.DirNotEmpty && Features.PartialUploads)
+            {
+                if (!await RemoveTempFilesAsync(dir, cancellationToken).ConfigureAwait(false))
+                {
+                    throw;
+                }
+
+                await RetryAsync(async ct => { await _backend.RmdirAsync(dir, ct).ConfigureAwait(false); return true; }, "rmdir", dir, cancellationToken).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -237,11 +249,43 @@ public sealed partial class VirtualFileSystem
             await _backend.PutAsync(temp, content, options, cancellationToken).ConfigureAwait(false);
             return await move.MoveAsync(temp, path, cancellationToken).ConfigureAwait(false);
         }
+        catch (VfsException e) when (e.Path == temp.Value || e.Message.Contains(temp.Name, StringComparison.Ordinal))
+        {
+            // The temp name is ours, not the client's: errors speak of the object they asked for.
+            await DeleteQuietlyAsync(temp).ConfigureAwait(false);
+            throw new VfsException(e.Kind, e.Message.Replace(temp.Value, path.Value, StringComparison.Ordinal).Replace(temp.Name, path.Name, StringComparison.Ordinal), path.Value, e);
+        }
         catch
         {
             await DeleteQuietlyAsync(temp).ConfigureAwait(false);
             throw;
         }
+    }
+
+    /// <summary>
+    /// rmdir of a directory that holds only temp files (hidden, so it looks empty): those are
+    /// leftovers of interrupted uploads or uploads racing the rmdir, and go first (issue 12: an empty
+    /// leftover directory must be removable, and DeleteBucket must work).
+    /// </summary>
+    private async ValueTask<bool> RemoveTempFilesAsync(VfsPath dir, CancellationToken cancellationToken)
+    {
+        var temps = new List<VfsPath>();
+        await foreach (var entry in _backend.ListAsync(dir, cancellationToken).ConfigureAwait(false))
+        {
+            if (entry.IsDirectory || !TempNames.IsTemp(entry.Name))
+            {
+                return false;
+            }
+
+            temps.Add(entry.Path);
+        }
+
+        foreach (var temp in temps)
+        {
+            await DeleteQuietlyAsync(temp).ConfigureAwait(false);
+        }
+
+        return temps.Count > 0;
     }
 
     private async ValueTask<Entry?> TryStatAsync(VfsPath path, CancellationToken cancellationToken)

@@ -27,7 +27,9 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
     private readonly VfsCache? _cache;
     private readonly SidecarMetadataStore? _sidecar;
     private readonly IMetadataStorage _metadataStorage;
+    private readonly CancellationTokenSource _stopping = new();
     private Multipart.VfsMultipartUploads? _multipart;
+    private Task _sweepLoop = Task.CompletedTask;
     private int _disposed;
 
     /// <summary>
@@ -76,9 +78,25 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
     /// <summary>The cache directory in use, or null in mode off.</summary>
     public string? CacheDirectory => _cache?.Directory;
 
-    /// <summary>Creates the Vfs without blocking the caller's thread on the cache directory scan.</summary>
-    public static async ValueTask<VirtualFileSystem> CreateAsync(IBackend backend, VfsOptions? options = null, ILogger<VirtualFileSystem>? logger = null, CancellationToken cancellationToken = default) =>
-        await Task.Run(() => new VirtualFileSystem(backend, options, logger), cancellationToken).ConfigureAwait(false);
+    /// <summary>
+    /// Creates the Vfs without blocking the caller's thread on the cache directory scan. With
+    /// <see cref="VfsOptions.TempSweepInterval"/> set, temp files that interrupted uploads left are
+    /// removed before it returns (so they never count against a quota or show as empty directories)
+    /// and then periodically.
+    /// </summary>
+    public static async ValueTask<VirtualFileSystem> CreateAsync(IBackend backend, VfsOptions? options = null, ILogger<VirtualFileSystem>? logger = null, CancellationToken cancellationToken = default)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var vfs = await Task.Run(() => new VirtualFileSystem(backend, options, logger), cancellationToken).ConfigureAwait(false);
+        if (vfs.Options.TempSweepInterval is { } interval && vfs.Features.PartialUploads)
+        {
+            var sweeper = new TempSweeper(vfs._backend, vfs._logger);
+            await sweeper.SweepAsync(started, cancellationToken).ConfigureAwait(false);
+            vfs._sweepLoop = vfs.SweepPeriodicallyAsync(sweeper, interval);
+        }
+
+        return vfs;
+    }
 
     /// <summary>Completes when every acknowledged write is in the backend (at once in mode off).</summary>
     public Task WaitForUploadsAsync(CancellationToken cancellationToken) =>
@@ -100,11 +118,29 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable
 
         try
         {
+            await _stopping.CancelAsync().ConfigureAwait(false);
+            await _sweepLoop.ConfigureAwait(false);
             await StopAsync(Options.ShutdownTimeout).ConfigureAwait(false);
         }
         finally
         {
+            _stopping.Dispose();
             await _backend.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task SweepPeriodicallyAsync(TempSweeper sweeper, TimeSpan interval)
+    {
+        try
+        {
+            using var timer = new PeriodicTimer(interval);
+            while (await timer.WaitForNextTickAsync(_stopping.Token).ConfigureAwait(false))
+            {
+                await sweeper.SweepAsync(DateTimeOffset.UtcNow - Options.TempSweepAge, _stopping.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 

@@ -120,6 +120,12 @@ public abstract partial class BackendConformanceTests
     [InlineData("brackets[]{}()<>|*~!@$^`")]
     public async Task Put_OddName_RoundTrips(string name)
     {
+        if (name.EndsWith(' ') && !Fixture.Supports(UnsupportedFeatures.TrailingSpaceInNames))
+        {
+            // A declared server limitation (a theory case cannot be skipped by the fixture).
+            return;
+        }
+
         var data = Bytes(17);
 
         await PutBytesAsync("odd/" + name, data);
@@ -134,6 +140,11 @@ public abstract partial class BackendConformanceTests
     [ConformanceFact]
     public async Task Put_OddDirectoryName_RoundTrips()
     {
+        if (!Fixture.Supports(UnsupportedFeatures.NestedPrefixListing))
+        {
+            throw new SkipException("the server's delimiter listing misses directories that hold only directories");
+        }
+
         await PutBytesAsync("dir with space/ü 名/file name", Bytes(3));
 
         Assert.Equal("dir with space", Assert.Single(await ListAsync(string.Empty)).Name);
@@ -144,6 +155,11 @@ public abstract partial class BackendConformanceTests
     [ConformanceFact]
     public async Task Put_DeepPath_CreatesEveryParent()
     {
+        if (!Fixture.Supports(UnsupportedFeatures.NestedPrefixListing))
+        {
+            throw new SkipException("the server's delimiter listing misses directories that hold only directories");
+        }
+
         const string Deep = "a/b/c/d/e/f/g/h/file";
         await PutBytesAsync(Deep, Bytes(9));
 

@@ -30,6 +30,9 @@ public abstract class BackendFixture : IAsyncLifetime
     public virtual ValueTask<IBackend?> CreateSecondInstanceAsync(string subRoot, CancellationToken cancellationToken) =>
         ValueTask.FromResult<IBackend?>(null);
 
+    /// <summary>Smallest non-last part a multipart Complete accepts (S3 servers that enforce AWS's 5 MiB); the multipart tests size their parts by it.</summary>
+    public virtual int MinPartSize => 0;
+
     public bool Supports(UnsupportedFeatures feature) => (Unsupported & feature) == 0;
 
     public virtual Task InitializeAsync() => Task.CompletedTask;

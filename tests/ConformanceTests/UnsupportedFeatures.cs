@@ -14,4 +14,16 @@ public enum UnsupportedFeatures
 
     /// <summary>The backend stages no multipart uploads itself (no <see cref="Vfs.Multipart.IMultipartUploads"/>).</summary>
     Multipart = 4,
+
+    /// <summary>The server rewrites a trailing space in a name (pure-ftpd turns it into '_'); such names are not round-tripped.</summary>
+    TrailingSpaceInNames = 64,
+
+    /// <summary>A server quirk: a delimiter listing misses directories that hold only directories (s3rver 3.7 prunes its walk below the first level).</summary>
+    NestedPrefixListing = 8,
+
+    /// <summary>The storage refuses objects named like the Vfs's temp files (our own serve s3 reserves them for in-flight uploads).</summary>
+    TempNamedObjects = 16,
+
+    /// <summary>The backend's metadata is native: it reports its own ETags and checksums, not the ones the writer computed, and every object has some.</summary>
+    WriterETags = 32,
 }

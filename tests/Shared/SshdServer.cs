@@ -211,7 +211,7 @@ internal sealed partial class SshdServer : IAsyncDisposable
         _password = password;
     }
 
-    private static async Task MustAsync(string file, params string[] args)
+    internal static async Task MustAsync(string file, params string[] args)
     {
         var (exitCode, stderr) = await RunAsync(file, args);
         if (exitCode != 0)
@@ -222,7 +222,7 @@ internal sealed partial class SshdServer : IAsyncDisposable
     }
 
     /// <summary>Runs a short setup command to completion (killed after <see cref="CommandTimeout"/>).</summary>
-    private static async Task<(int ExitCode, string Stderr)> RunAsync(string file, string[] args, string? standardInput = null)
+    internal static async Task<(int ExitCode, string Stderr)> RunAsync(string file, string[] args, string? standardInput = null)
     {
         var start = new ProcessStartInfo(file)
         {

@@ -16,6 +16,11 @@ internal sealed partial class LocalBackend
         try
         {
             Io(from, () => File.Copy(source, temp, overwrite: false));
+            if (_xattr)
+            {
+                CopyMetadata(StatFile(from, source), temp, to);
+            }
+
             Io(to, () =>
             {
                 using var handle = File.OpenHandle(temp, FileMode.Open, FileAccess.Write);
@@ -30,6 +35,7 @@ internal sealed partial class LocalBackend
         }
 
         SyncDirectory(Path.GetDirectoryName(target)!, to);
+        DeleteLegacyRecord(to);
         return ValueTask.FromResult(StatFile(to, target));
     }
 
@@ -61,6 +67,7 @@ internal sealed partial class LocalBackend
             SyncDirectory(sourceDir, from);
         }
 
+        MoveLegacyRecord(from, target, to);
         return ValueTask.FromResult(StatFile(to, target));
     }
 

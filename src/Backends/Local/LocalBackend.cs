@@ -1,6 +1,9 @@
 using System.IO.Enumeration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Win32.SafeHandles;
 using VfsGateway.Vfs;
+using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Backends.Local;
 
@@ -21,14 +24,26 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
         ReturnSpecialDirectories = false,
     };
 
-    public LocalBackend(LocalOptions options)
+    /// <summary>Whether object metadata lives in extended attributes (else the Vfs keeps sidecar records).</summary>
+    private readonly bool _xattr;
+
+    /// <summary>Sidecar records of an earlier version exist and are read and migrated (only in xattr mode).</summary>
+    private readonly bool _legacyRecords;
+
+    public LocalBackend(LocalOptions options, ILogger? logger = null)
     {
         Options = options;
+        logger ??= NullLogger.Instance;
+        _xattr = LocalXattrProbe.Decide(options, logger);
+        _legacyRecords = _xattr && Directory.Exists(Path.Combine(options.Root, MetadataCodec.SidecarRootName));
         Features = BackendFeatures.Discover(
             this,
             canHaveEmptyDirectories: true,
             partialUploads: true,
-            caseInsensitive: OperatingSystem.IsWindows() || OperatingSystem.IsMacOS());
+            caseInsensitive: OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()) with
+        {
+            Metadata = _xattr ? this : null,
+        };
     }
 
     public LocalOptions Options { get; }
@@ -101,6 +116,7 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
         }
 
         CreateDirectories(path.Parent);
+        var overwrote = (int)existing.Attributes != -1;
         var file = Io(path, () => File.OpenHandle(full, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete));
         try
         {
@@ -115,10 +131,15 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
                     {
                         File.SetLastWriteTimeUtc(file, m.UtcDateTime);
                     }
-
-                    RandomAccess.FlushToDisk(file);
                 });
                 modTime = Io(path, () => File.GetLastWriteTimeUtc(file));
+                if (_xattr)
+                {
+                    // Before the fsync, which makes the attribute durable with the bytes.
+                    await WriteMetadataAsync(file, path, written, modTime, options, overwrote, cancellationToken).ConfigureAwait(false);
+                }
+
+                Io(path, () => RandomAccess.FlushToDisk(file));
             }
 
             // A temporary upload is renamed next, and the rename syncs the directory; syncing it
@@ -126,6 +147,7 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
             if (!TempNames.IsTemp(path.Name))
             {
                 SyncDirectory(Path.GetDirectoryName(full)!, path);
+                DeleteLegacyRecord(path);
             }
 
             return Entry.File(path, written, modTime);
@@ -143,6 +165,7 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
         var full = FullPath(path);
         RequireFile(path, full);
         Io(path, () => File.Delete(full));
+        DeleteLegacyRecord(path);
         return ValueTask.CompletedTask;
     }
 

@@ -7,6 +7,9 @@ namespace VfsGateway.Backends.Local;
 /// <param name="Root">The absolute directory that holds the remote; created on the first write.</param>
 public sealed record LocalOptions(string Root)
 {
+    /// <summary>Keep object metadata in sidecar records even where the file system takes user extended attributes.</summary>
+    public bool NoXattr { get; init; }
+
     /// <summary>Reads the options from a resolved remote config; throws <see cref="VfsErrorKind.Invalid"/> when the root is empty or malformed.</summary>
     public static LocalOptions FromConfig(BackendConfig config)
     {
@@ -23,6 +26,6 @@ public sealed record LocalOptions(string Root)
         // A relative root is taken relative to the working directory once, at startup, so that a later chdir cannot move the data.
         var full = Path.GetFullPath(config.Root);
         var trimmed = Path.TrimEndingDirectorySeparator(full);
-        return new LocalOptions(trimmed.Length == 0 ? full : trimmed);
+        return new LocalOptions(trimmed.Length == 0 ? full : trimmed) { NoXattr = config.GetBool("no_xattr") };
     }
 }

@@ -101,7 +101,7 @@ internal sealed partial class MemoryBackend : IMultipartUploads
             }
         }
 
-        var file = new MemoryFile(chunks.Build(), chunks.Length, DateTimeOffset.UtcNow, NextETag(), upload.Metadata.ContentType);
+        var file = new MemoryFile(chunks.Build(), chunks.Length, DateTimeOffset.UtcNow, NextETag(), upload.Metadata.ContentType, metadata?.ETag);
         lock (_lock)
         {
             // A concurrent Complete or Abort may have won meanwhile, or a named part been replaced:

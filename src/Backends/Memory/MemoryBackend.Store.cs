@@ -148,7 +148,39 @@ internal sealed partial class MemoryBackend
     private async ValueTask<MemoryFile> ReadContentAsync(Stream content, PutOptions options, CancellationToken cancellationToken)
     {
         var chunks = await ReadChunksAsync(content, options.Length, hash: null, cancellationToken).ConfigureAwait(false);
-        return new MemoryFile(chunks.Build(), chunks.Length, options.ModTime?.ToUniversalTime() ?? DateTimeOffset.UtcNow, NextETag(), options.ContentType);
+
+        // The ETag the writer computed (an S3 MD5) is what a later If-Match names; the Vfs asks the
+        // provider again for its sidecar record, which costs nothing here.
+        var shown = options.ObjectMetadataProvider is null ? null : (await options.ResolveMetadataAsync(cancellationToken).ConfigureAwait(false))?.ETag;
+        return new MemoryFile(chunks.Build(), chunks.Length, options.ModTime?.ToUniversalTime() ?? DateTimeOffset.UtcNow, NextETag(), options.ContentType, shown);
+    }
+
+    /// <summary>Throws PreconditionFailed unless <paramref name="condition"/> holds for what is at <paramref name="path"/> now. Under the lock.</summary>
+    private void CheckCondition(VfsPath path, PutCondition? condition)
+    {
+        if (condition is null)
+        {
+            return;
+        }
+
+        var current = Find(path) as MemoryFile;
+        if (condition.IfNoneMatchAny && current is not null)
+        {
+            throw new VfsException(VfsErrorKind.PreconditionFailed, $"'{path}' exists", path.Value);
+        }
+
+        if (condition.IfMatch is { } etag)
+        {
+            if (current is null)
+            {
+                throw VfsException.NotFound(path);
+            }
+
+            if (!current.Matches(etag))
+            {
+                throw new VfsException(VfsErrorKind.PreconditionFailed, $"'{path}' has another ETag", path.Value);
+            }
+        }
     }
 
     /// <summary>

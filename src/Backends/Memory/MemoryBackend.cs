@@ -5,7 +5,8 @@ namespace VfsGateway.Backends.Memory;
 /// <summary>
 /// The reference backend: a thread-safe tree of explicit directories and immutable files held in
 /// fixed-size chunks. A put reads the whole content into a new file and only then swaps it in
-/// under the lock, so a failed put leaves the previous object untouched (no partial uploads).
+/// under the lock, so a failed put leaves the previous object untouched (no partial uploads); a
+/// <see cref="PutCondition"/> is checked under the same lock as the swap (ConditionalPut).
 /// The remote's root is a prefix inside the store, created on the first write below it. It is
 /// also the reference implementation of backend-staged multipart uploads (MemoryBackend.Multipart.cs).
 /// </summary>
@@ -22,7 +23,7 @@ internal sealed partial class MemoryBackend : IBackend, IServerSideCopy, IServer
     public MemoryBackend(MemoryOptions options)
     {
         Options = options;
-        Features = BackendFeatures.Discover(this, canHaveEmptyDirectories: true, partialUploads: false);
+        Features = BackendFeatures.Discover(this, canHaveEmptyDirectories: true, partialUploads: false, conditionalPut: true);
     }
 
     public MemoryOptions Options { get; }
@@ -80,6 +81,7 @@ internal sealed partial class MemoryBackend : IBackend, IServerSideCopy, IServer
         lock (_lock)
         {
             CheckFileTarget(path);
+            CheckCondition(path, options.Condition);
             EnsureDirectory(path.Parent, create: true)!.Children[path.Name] = file;
         }
 

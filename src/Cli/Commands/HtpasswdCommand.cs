@@ -37,13 +37,13 @@ internal sealed class HtpasswdCommand(CliEnvironment env)
             }
         });
         var passwordStdin = new Option<bool>("--password-stdin") { Description = "Read the password as one line from stdin, even on a terminal" };
-        var cost = new Option<int>("--cost") { Description = $"bcrypt cost ({Bcrypt.MinCost}-{Bcrypt.MaxCost}); each step doubles the work", DefaultValueFactory = _ => Bcrypt.DefaultCost };
+        var cost = new Option<int>("--cost") { Description = $"bcrypt cost ({BcryptHash.MinCost}-{BcryptHash.MaxCost}); each step doubles the work", DefaultValueFactory = _ => BcryptHash.DefaultCost };
         cost.Validators.Add(result =>
         {
             var value = result.GetValueOrDefault<int>();
-            if (value is < Bcrypt.MinCost or > Bcrypt.MaxCost)
+            if (value is < BcryptHash.MinCost or > BcryptHash.MaxCost)
             {
-                result.AddError($"--cost must be between {Bcrypt.MinCost} and {Bcrypt.MaxCost}, not {value}");
+                result.AddError($"--cost must be between {BcryptHash.MinCost} and {BcryptHash.MaxCost}, not {value}");
             }
         });
 

@@ -31,12 +31,15 @@ internal sealed class RemoteSupport
         _flags.AddTo(command);
     }
 
+    /// <summary>The config file (--config, $GATEWAY_CONFIG or the default), empty when the default one is absent.</summary>
+    public IniFile LoadConfig(ParseResult parseResult) => ConfigFileLocator.Load(parseResult.GetValue(Config), _env.GetEnvironmentVariable);
+
     public ResolvedRemote Resolve(ParseResult parseResult, string remote)
     {
         var resolver = new RemoteResolver(
             _env.Registry,
             _env.GetEnvironmentVariable,
-            () => ConfigFileLocator.Load(parseResult.GetValue(Config), _env.GetEnvironmentVariable));
+            () => LoadConfig(parseResult));
         return resolver.Resolve(remote, registration => _flags.ExplicitValues(parseResult, registration));
     }
 

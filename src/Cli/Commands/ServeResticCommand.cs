@@ -33,6 +33,7 @@ internal sealed class ServeResticCommand
     private readonly Option<string> _path = new("--path") { Description = "Serve this local directory (rest-server's way to say local:DIR; then REMOTE is not given)", HelpName = "dir" };
     private readonly Option<bool> _appendOnly = new("--append-only") { Description = "Allow only adding data: no deletes (except locks) and no overwrites" };
     private readonly Option<bool> _privateRepos = new("--private-repos") { Description = "Users may only access the repository named after them (/USER/...)" };
+    private readonly Option<bool> _groupAccessible = new("--group-accessible-repos") { Description = "Create repository files and directories group-readable and -writable (0660/0770 instead of 0600/0700, less the umask)" };
     private readonly Option<bool> _noVerifyUpload = new("--no-verify-upload") { Description = "Do not check that uploaded blobs match their SHA-256 names" };
 
     private readonly Option<long?> _maxSize = new("--max-size")
@@ -59,6 +60,19 @@ internal sealed class ServeResticCommand
 
     private readonly Option<bool> _noAuth = new("--no-auth") { Description = "Serve without authentication" };
 
+    private readonly Option<string> _proxyAuthUsername = new("--proxy-auth-username")
+    {
+        Description = "Take the user from this request header, set by a reverse proxy that authenticated it (instead of htpasswd); believed only from --trusted-proxy addresses",
+        HelpName = "header",
+    };
+
+    private readonly Option<string[]> _trustedProxy = new("--trusted-proxy")
+    {
+        Description = "Address or network (CIDR, e.g. 127.0.0.1/32 or 10.0.0.0/8) of a reverse proxy whose --proxy-auth-username header is believed; repeat or list several",
+        HelpName = "cidr",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
     private readonly Option<bool> _prometheus = new("--prometheus") { Description = "Serve Prometheus metrics at /metrics" };
     private readonly Option<bool> _prometheusNoAuth = new("--prometheus-no-auth") { Description = "Serve /metrics without authentication" };
     private readonly Option<bool> _stdio = new("--stdio") { Description = "Serve HTTP/2 on stdin/stdout for restic's rclone: backend (implies --no-auth; logs go to stderr)" };
@@ -84,7 +98,7 @@ internal sealed class ServeResticCommand
         var command = new Command("restic", "Serve restic's REST protocol (rest-server compatible)");
         command.Add(_remote);
         _http.AddListenerTo(command);
-        foreach (var option in new Option[] { _path, _appendOnly, _privateRepos, _noVerifyUpload, _maxSize, _htpasswd, _noAuth })
+        foreach (var option in new Option[] { _path, _appendOnly, _privateRepos, _groupAccessible, _noVerifyUpload, _maxSize, _htpasswd, _noAuth, _proxyAuthUsername, _trustedProxy })
         {
             command.Add(option);
         }
@@ -107,6 +121,9 @@ internal sealed class ServeResticCommand
         var stdio = parse.GetValue(_stdio);
         var restic = ResticOptionsFor(parse, remote, stdio);
         var http = _http.Options(parse, remote, stdio);
+
+        // rest-server's file modes: 0600/0700, or 0660/0770 for --group-accessible-repos.
+        ProcessUmask.Restrict(parse.GetValue(_groupAccessible) ? 0b000_000_111 : 0b000_111_111);
 
         using var loggerFactory = GatewayLogging.CreateLoggerFactory(http.Debug, quiet: stdio);
         var vfsOptions = _vfs.Options(parse, remote.Display);
@@ -153,16 +170,54 @@ internal sealed class ServeResticCommand
         }
 
         var maxSize = parse.GetValue(_maxSize);
+        var proxyHeader = parse.GetValue(_proxyAuthUsername);
+        var trusted = new List<System.Net.IPNetwork>();
+        foreach (var text in parse.GetValue(_trustedProxy) ?? [])
+        {
+            foreach (var item in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                trusted.Add(ParseNetwork(item));
+            }
+        }
+
+        if (proxyHeader is not null && !noAuth && trusted.Count == 0)
+        {
+            throw CliException.Usage($"--proxy-auth-username {proxyHeader} needs --trusted-proxy CIDR (the reverse proxies that set the header); without it any client could name itself any user");
+        }
+
+        if (trusted.Count > 0 && proxyHeader is null)
+        {
+            throw CliException.Usage("--trusted-proxy is only used with --proxy-auth-username HEADER");
+        }
+
         return new ResticOptions
         {
+            ProxyAuthUsername = noAuth ? null : proxyHeader,
+            TrustedProxies = trusted,
             AppendOnly = parse.GetValue(_appendOnly),
             PrivateRepos = parse.GetValue(_privateRepos),
             NoVerifyUpload = parse.GetValue(_noVerifyUpload),
             MaxSize = maxSize is null or 0 ? null : maxSize,
             Prometheus = parse.GetValue(_prometheus),
             PrometheusNoAuth = parse.GetValue(_prometheusNoAuth),
-            HtpasswdFile = noAuth ? null : htpasswd,
+            HtpasswdFile = noAuth || proxyHeader is not null ? null : htpasswd,
             NoAuth = noAuth,
         };
+    }
+
+    private static System.Net.IPNetwork ParseNetwork(string text)
+    {
+        if (System.Net.IPNetwork.TryParse(text, out var network))
+        {
+            return network;
+        }
+
+        // A single address: a network of just that address.
+        if (System.Net.IPAddress.TryParse(text, out var address))
+        {
+            return new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128);
+        }
+
+        throw CliException.Usage($"--trusted-proxy: '{text}' is not an address or a network in CIDR notation (e.g. 127.0.0.1/32, 10.0.0.0/8, ::1/128)");
     }
 }

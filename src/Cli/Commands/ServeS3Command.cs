@@ -28,13 +28,19 @@ internal sealed class ServeS3Command
 
     private readonly Option<string[]> _authKey = new("--auth-key")
     {
-        Description = "An access key pair ACCESS_KEY_ID,SECRET_ACCESS_KEY that may sign requests (repeatable)",
+        Description = "An access key pair ACCESS_KEY_ID,SECRET_ACCESS_KEY that may sign requests (repeatable; visible in ps: prefer --auth-key-file or $GATEWAY_AUTH_KEY)",
         HelpName = "access,secret",
         AllowMultipleArgumentsPerToken = false,
         Arity = ArgumentArity.OneOrMore,
     };
 
-    private readonly Option<bool> _noAuth = new("--no-auth") { Description = "Serve anonymously (without it the server refuses to start when no --auth-key is given)" };
+    private readonly Option<string> _authKeyFile = new("--auth-key-file")
+    {
+        Description = "File with one ACCESS_KEY_ID,SECRET_ACCESS_KEY per line ('#' comments); adds to --auth-key, $GATEWAY_AUTH_KEY and the config file's [serve s3] auth_key",
+        HelpName = "file",
+    };
+
+    private readonly Option<bool> _noAuth = new("--no-auth") { Description = "Serve anonymously (without it the server refuses to start when no access key is given)" };
 
     private readonly Option<bool> _forcePathStyle = new("--force-path-style")
     {
@@ -97,7 +103,7 @@ internal sealed class ServeS3Command
         var command = new Command("s3", "Serve the S3 API (root directories of the remote are buckets)");
         command.Add(_remote);
         _http.AddListenerTo(command);
-        foreach (var option in new Option[] { _authKey, _noAuth, _forcePathStyle, _baseDomain, _etagHash, _multipartExpiry, _noCleanup, _prometheus, _prometheusNoAuth })
+        foreach (var option in new Option[] { _authKey, _authKeyFile, _noAuth, _forcePathStyle, _baseDomain, _etagHash, _multipartExpiry, _noCleanup, _prometheus, _prometheusNoAuth })
         {
             command.Add(option);
         }
@@ -121,7 +127,7 @@ internal sealed class ServeS3Command
 
         var s3 = new S3Options
         {
-            AuthKeys = [.. (parse.GetValue(_authKey) ?? []).Select(S3AccessKey.Parse)],
+            AuthKeys = S3AuthKeySources.Collect(parse.GetValue(_authKey) ?? [], parse.GetValue(_authKeyFile), _env.GetEnvironmentVariable, () => _remotes.LoadConfig(parse)),
             NoAuth = parse.GetValue(_noAuth),
             ForcePathStyle = parse.GetValue(_forcePathStyle),
             BaseDomain = parse.GetValue(_baseDomain),

@@ -60,6 +60,9 @@ internal sealed class VfsFlags
         DirCacheTime = ParseDuration(parse.GetValue(_dirCacheTime)),
         Transfers = parse.GetValue(_transfers),
         BwLimit = BandwidthLimit.TryParse(parse.GetValue(_bwLimit), out var limit, out var error) ? limit : throw CliException.Usage(error),
+
+        // Leftovers of uploads a crash interrupted go at startup and then hourly (issue 12).
+        TempSweepInterval = TimeSpan.FromHours(1),
     };
 
     private static Option<string> Text(string name, string description, string helpName, string defaultValue) => new(name)

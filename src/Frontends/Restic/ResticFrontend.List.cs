@@ -36,7 +36,15 @@ public sealed partial class ResticFrontend
             }
             catch (VfsException e) when (e.Kind is VfsErrorKind.DirNotFound or VfsErrorKind.NotFound)
             {
-                // A repository without this directory simply has no such objects.
+                // rest-server answers 404 for a type directory that does not exist (a missing
+                // repository, or a path that is no repository). Storage without real directories
+                // cannot tell a missing prefix from an empty one: there it is an empty listing.
+                if (!_vfs.Features.BucketBased)
+                {
+                    await StatusAsync(context, StatusCodes.Status404NotFound).ConfigureAwait(false);
+                    return;
+                }
+
                 any = false;
             }
 

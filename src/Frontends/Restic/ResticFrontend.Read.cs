@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
+using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Http.Hosting;
 using VfsGateway.Vfs;
 
@@ -8,6 +9,8 @@ namespace VfsGateway.Frontends.Restic;
 public sealed partial class ResticFrontend
 {
     private const string OctetStream = "application/octet-stream";
+
+    private static readonly byte[] RangeNotSatisfiableBody = "invalid range: failed to overlap\n"u8.ToArray();
 
     /// <summary>HEAD {repo}/config or an object: the real Content-Length (restic takes the config's size from it; 0 breaks restic).</summary>
     private async Task HeadAsync(HttpContext context, ResticRoute route)
@@ -27,11 +30,18 @@ public sealed partial class ResticFrontend
         var entry = await StatFileAsync(route.Path, cancellationToken).ConfigureAwait(false);
         var response = context.Response;
         response.Headers.AcceptRanges = "bytes";
-        var kind = RangeHeader.Parse(context.Request.Headers.Range, entry.Size, out var offset, out var count);
+        // rest-server sends the config whole whatever the Range header says (restic reads all of it).
+        var range = route.Type == ResticObjectType.Config ? default : context.Request.Headers.Range;
+        var kind = HttpRange.Parse(range, entry.Size, out var offset, out var count);
         if (kind == RangeKind.Unsatisfiable)
         {
             response.Headers.ContentRange = $"bytes */{entry.Size}";
-            await StatusAsync(context, StatusCodes.Status416RangeNotSatisfiable).ConfigureAwait(false);
+
+            // Go's http.ServeContent (rest-server) explains the 416 with this text.
+            response.StatusCode = StatusCodes.Status416RangeNotSatisfiable;
+            response.ContentType = "text/plain; charset=utf-8";
+            response.Headers.XContentTypeOptions = "nosniff";
+            await WriteBytesAsync(context, RangeNotSatisfiableBody).ConfigureAwait(false);
             return;
         }
 

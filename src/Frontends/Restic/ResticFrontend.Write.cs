@@ -22,6 +22,9 @@ public sealed partial class ResticFrontend
             return;
         }
 
+        // Registered before the look, so parallel uploads of this name count it once.
+        using var upload = _quota?.Begin(route.Path);
+
         // Only look first when the answer matters: it costs a round trip on remote backends.
         var existing = route.Type == ResticObjectType.Config || _options.AppendOnly || _quota is not null
             ? await TryStatFileAsync(route.Path, cancellationToken).ConfigureAwait(false)
@@ -45,10 +48,7 @@ public sealed partial class ResticFrontend
             throw;
         }
 
-        if (existing is not null)
-        {
-            _quota?.Release(existing.Size);
-        }
+        upload?.Commit(existing?.Size, body.BytesRead);
 
         _metrics?.Write(user, route, body.BytesRead);
         context.Response.StatusCode = StatusCodes.Status200OK;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
@@ -23,6 +24,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
     private readonly ResticOptions _options;
     private readonly ILogger _logger;
     private readonly HtpasswdAuthenticator? _auth;
+    private readonly ProxyAuthenticator? _proxy;
     private readonly ResticQuota? _quota;
     private readonly ResticMetrics? _metrics;
 
@@ -34,18 +36,31 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         _vfs = vfs;
         _options = options;
         _logger = loggerFactory.CreateLogger<ResticFrontend>();
-        if (!options.NoAuth && options.HtpasswdFile is { Length: > 0 } htpasswd)
+        if (!options.NoAuth && options.ProxyAuthUsername is { Length: > 0 } header)
+        {
+            // rest-server's order: --no-auth, then the proxy's header, then htpasswd. Without
+            // trusted proxies StartAsync refuses to start.
+            _proxy = options.TrustedProxies.Count == 0 ? null : new ProxyAuthenticator(header, options.TrustedProxies);
+        }
+        else if (!options.NoAuth && options.HtpasswdFile is { Length: > 0 } htpasswd)
         {
             _auth = new HtpasswdAuthenticator(htpasswd, loggerFactory.CreateLogger<HtpasswdAuthenticator>(), checkInterval: options.HtpasswdCheckInterval);
         }
 
         _quota = options.MaxSize is { } max ? new ResticQuota(max) : null;
-        _metrics = options.Prometheus ? new ResticMetrics() : null;
+        _metrics = options.Prometheus ? new ResticMetrics(() => vfs.CacheStats) : null;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!_options.NoAuth)
+        if (!_options.NoAuth && _options.ProxyAuthUsername is { Length: > 0 } header && _proxy is null)
+        {
+            throw new GatewayStartupException(
+                $"--proxy-auth-username {header} needs --trusted-proxy CIDR (the addresses of the reverse proxies that set the header): " +
+                "without it any client could name itself any user.");
+        }
+
+        if (!_options.NoAuth && _options.ProxyAuthUsername is not { Length: > 0 })
         {
             if (_auth is null)
             {
@@ -68,9 +83,11 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var start = Stopwatch.GetTimestamp();
+        var operation = "Unknown";
         try
         {
-            await DispatchAsync(context).ConfigureAwait(false);
+            await DispatchAsync(context, ref operation).ConfigureAwait(false);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested)
         {
@@ -81,14 +98,20 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         {
             await FailAsync(context, e).ConfigureAwait(false);
         }
+        finally
+        {
+            _metrics?.ObserveRequest(operation, start);
+        }
     }
 
     public void Dispose() => _auth?.Dispose();
 
-    private Task DispatchAsync(HttpContext context)
+    /// <summary>Routes one request; <paramref name="operation"/> is set to the name the duration histogram uses once the route is known.</summary>
+    private Task DispatchAsync(HttpContext context, ref string operation)
     {
         if (_metrics is not null && context.Request.Path.Equals("/metrics", StringComparison.Ordinal))
         {
+            operation = "Metrics";
             return ServeMetricsAsync(context, _metrics);
         }
 
@@ -97,20 +120,23 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
             return UnauthorizedAsync(context);
         }
 
-        var status = ResticRouteParser.TryParse(context, out var route);
-        if (status != 0)
+        var parsed = ResticRouteParser.Parse(context);
+        if (!parsed.IsRoute)
         {
-            LogBadPath(_logger, context.Request.Method, context.Request.Path.Value, status);
-            return StatusAsync(context, status);
+            LogBadPath(_logger, context.Request.Method, context.Request.Path.Value, parsed.Status);
+            return StatusAsync(context, parsed.Status);
         }
 
+        var route = parsed.Route;
+
         // rest-server answers 401 here too: to this user, the repository does not exist.
-        if (_options.PrivateRepos && _auth is not null && !IsOwnRepository(route.Repository, user))
+        if (_options.PrivateRepos && AuthEnabled && !IsOwnRepository(route.Repository, user))
         {
             return UnauthorizedAsync(context);
         }
 
         var method = context.Request.Method;
+        operation = OperationName(route.Kind, method);
         return route.Kind switch
         {
             ResticRouteKind.Repository when HttpMethods.IsPost(method) => CreateRepositoryAsync(context, route),
@@ -125,15 +151,31 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         };
     }
 
+    /// <summary>The operation label of a routed request: what the handler of the switch above does.</summary>
+    private static string OperationName(ResticRouteKind kind, string method) => kind switch
+    {
+        ResticRouteKind.Repository => HttpMethods.IsPost(method) ? "CreateRepository" : "Unknown",
+        ResticRouteKind.List => HttpMethods.IsGet(method) ? "ListObjects" : "Unknown",
+        _ when HttpMethods.IsHead(method) => "HeadObject",
+        _ when HttpMethods.IsGet(method) => "GetObject",
+        _ when HttpMethods.IsPost(method) => "SaveObject",
+        _ when HttpMethods.IsDelete(method) => "DeleteObject",
+        _ => "Unknown",
+    };
+
+    private bool AuthEnabled => _auth is not null || _proxy is not null;
+
     private bool Authenticate(HttpContext context, out string user)
     {
         user = string.Empty;
-        if (_auth is null)
+        if (!AuthEnabled)
         {
             return true;
         }
 
-        if (!_auth.TryAuthenticate(context.Request.Headers.Authorization, out var principal))
+        System.Security.Claims.ClaimsPrincipal? principal;
+        if ((_proxy is not null ? !_proxy.TryAuthenticate(context, out principal) : !_auth!.TryAuthenticate(context.Request.Headers.Authorization, out principal))
+            || principal is null)
         {
             return false;
         }
@@ -152,7 +194,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
     private async Task ServeMetricsAsync(HttpContext context, ResticMetrics metrics)
     {
         // As rest-server: with private repos only the user "metrics" may read everyone's counters.
-        if (!_options.PrometheusNoAuth && (!Authenticate(context, out var user) || (_options.PrivateRepos && _auth is not null && user != "metrics")))
+        if (!_options.PrometheusNoAuth && (!Authenticate(context, out var user) || (_options.PrivateRepos && AuthEnabled && user != "metrics")))
         {
             await UnauthorizedAsync(context).ConfigureAwait(false);
             return;
@@ -164,10 +206,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
             return;
         }
 
-        using var text = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
-        metrics.WriteTo(text, _vfs.CacheStats);
-        context.Response.ContentType = Http.Metrics.PrometheusTextWriter.ContentType;
-        await WriteTextAsync(context, text.ToString()).ConfigureAwait(false);
+        await metrics.WriteAsync(context).ConfigureAwait(false);
     }
 
     private async Task FailAsync(HttpContext context, Exception exception)
@@ -223,8 +262,6 @@ public sealed partial class ResticFrontend : IHttpFrontend, IDisposable
         context.Response.Headers.XContentTypeOptions = "nosniff";
         return WriteBytesAsync(context, StatusBodies.GetOrAdd(status, static s => System.Text.Encoding.UTF8.GetBytes(ReasonPhrases.GetReasonPhrase(s) + "\n")));
     }
-
-    private static Task WriteTextAsync(HttpContext context, string text) => WriteBytesAsync(context, System.Text.Encoding.UTF8.GetBytes(text));
 
     private static Task WriteBytesAsync(HttpContext context, byte[] bytes)
     {

@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Prometheus;
 using VfsGateway.Frontends.Http.Metrics;
 using VfsGateway.Vfs.Cache;
 
@@ -13,12 +15,25 @@ internal sealed class ResticMetrics
 {
     private static readonly string[] LabelNames = ["user", "repo", "type"];
 
-    private readonly CounterFamily<(string, string, string)> _deleteBytes = Family("rest_server_blob_delete_bytes_total", "Total number of bytes of blobs deleted");
-    private readonly CounterFamily<(string, string, string)> _deletes = Family("rest_server_blob_delete_total", "Total number of blobs deleted");
-    private readonly CounterFamily<(string, string, string)> _readBytes = Family("rest_server_blob_read_bytes_total", "Total number of bytes read from blobs");
-    private readonly CounterFamily<(string, string, string)> _reads = Family("rest_server_blob_read_total", "Total number of blobs read");
-    private readonly CounterFamily<(string, string, string)> _writeBytes = Family("rest_server_blob_write_bytes_total", "Total number of bytes written to blobs");
-    private readonly CounterFamily<(string, string, string)> _writes = Family("rest_server_blob_write_total", "Total number of blobs written");
+    private readonly GatewayMetrics _gateway;
+    private readonly Counter _deleteBytes;
+    private readonly Counter _deletes;
+    private readonly Counter _readBytes;
+    private readonly Counter _reads;
+    private readonly Counter _writeBytes;
+    private readonly Counter _writes;
+
+    public ResticMetrics(Func<VfsCacheStats> cacheStats)
+    {
+        _gateway = new GatewayMetrics("restic", cacheStats);
+        var factory = _gateway.Factory;
+        _deleteBytes = factory.CreateCounter("rest_server_blob_delete_bytes_total", "Total number of bytes of blobs deleted", LabelNames);
+        _deletes = factory.CreateCounter("rest_server_blob_delete_total", "Total number of blobs deleted", LabelNames);
+        _readBytes = factory.CreateCounter("rest_server_blob_read_bytes_total", "Total number of bytes read from blobs", LabelNames);
+        _reads = factory.CreateCounter("rest_server_blob_read_total", "Total number of blobs read", LabelNames);
+        _writeBytes = factory.CreateCounter("rest_server_blob_write_bytes_total", "Total number of bytes written to blobs", LabelNames);
+        _writes = factory.CreateCounter("rest_server_blob_write_total", "Total number of blobs written", LabelNames);
+    }
 
     public void Read(string user, in ResticRoute route, long bytes) => Count(_reads, _readBytes, user, route, bytes);
 
@@ -26,31 +41,22 @@ internal sealed class ResticMetrics
 
     public void Delete(string user, in ResticRoute route, long bytes) => Count(_deletes, _deleteBytes, user, route, bytes);
 
-    /// <summary>Writes every family in name order, as Prometheus' Go client does, the Vfs cache's first.</summary>
-    public void WriteTo(TextWriter output, VfsCacheStats cache)
-    {
-        var writer = new PrometheusTextWriter(output);
-        VfsCacheMetrics.WriteTo(writer, cache);
-        _deleteBytes.WriteTo(writer);
-        _deletes.WriteTo(writer);
-        _readBytes.WriteTo(writer);
-        _reads.WriteTo(writer);
-        _writeBytes.WriteTo(writer);
-        _writes.WriteTo(writer);
-    }
+    /// <summary>One request's duration, by operation (see <see cref="ResticFrontend"/> for the names).</summary>
+    public void ObserveRequest(string operation, long startTimestamp) => _gateway.ObserveRequest(operation, startTimestamp);
 
-    private static void Count(CounterFamily<(string, string, string)> count, CounterFamily<(string, string, string)> bytes, string user, in ResticRoute route, long amount)
+    /// <summary>Answers an authorized scrape.</summary>
+    public Task WriteAsync(HttpContext context) => _gateway.WriteAsync(context);
+
+    private static void Count(Counter count, Counter bytes, string user, in ResticRoute route, long amount)
     {
         if (route.Type == ResticObjectType.Config)
         {
             return;
         }
 
-        var key = (user, route.Repository.Value, route.TypeName);
-        count[key].Increment();
-        bytes[key].Add(amount);
+        var repo = route.Repository.Value;
+        var type = route.TypeName;
+        count.WithLabels(user, repo, type).Inc();
+        bytes.WithLabels(user, repo, type).Inc(amount);
     }
-
-    private static CounterFamily<(string, string, string)> Family(string name, string help) =>
-        new(name, help, LabelNames, static key => [key.Item1, key.Item2, key.Item3]);
 }

@@ -27,6 +27,12 @@ public sealed record ResticOptions
     /// <summary>How often the htpasswd file is checked for changes (rest-server: 30 s); SIGHUP reloads at once.</summary>
     public TimeSpan HtpasswdCheckInterval { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>--proxy-auth-username: the request header a reverse proxy names the user in (instead of htpasswd); null for none.</summary>
+    public string? ProxyAuthUsername { get; init; }
+
+    /// <summary>--trusted-proxy: the networks whose ProxyAuthUsername header is believed; required with it.</summary>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxies { get; init; } = [];
+
     /// <summary>Serve without authentication; without it the server refuses to start when there are no credentials.</summary>
     public bool NoAuth { get; init; }
 }

@@ -9,6 +9,7 @@ namespace VfsGateway.Frontends.Restic;
 /// </summary>
 internal sealed class ResticQuota(long maxSize)
 {
+    private readonly Dictionary<VfsPath, PathState> _inFlight = [];
     private long _used;
 
     public long MaxSize => maxSize;
@@ -61,4 +62,67 @@ internal sealed class ResticQuota(long maxSize)
     }
 
     public void Release(long bytes) => Interlocked.Add(ref _used, -bytes);
+
+    /// <summary>
+    /// Registers an upload of <paramref name="path"/> before the caller looks for an existing object,
+    /// so that parallel uploads of one name (restic retries, several clients saving the same blob)
+    /// count it once: each commit gives back the size of the version it replaced, which is the one
+    /// an upload of the same name committed meanwhile, else the one that existed when it started.
+    /// </summary>
+    public Upload Begin(VfsPath path)
+    {
+        lock (_inFlight)
+        {
+            if (!_inFlight.TryGetValue(path, out var state))
+            {
+                state = new PathState();
+                _inFlight.Add(path, state);
+            }
+
+            state.Uploads++;
+            return new Upload(this, path, state);
+        }
+    }
+
+    internal sealed class PathState
+    {
+        public int Uploads { get; set; }
+
+        public long? Committed { get; set; }
+    }
+
+    /// <summary>One upload's view of its path; dispose it on every path out (success or failure).</summary>
+    public sealed class Upload(ResticQuota quota, VfsPath path, PathState state) : IDisposable
+    {
+        private bool _disposed;
+
+        /// <summary>The upload's bytes (already reserved) are now the object; what it replaced is given back.</summary>
+        /// <param name="existingSize">The size found before the upload started, when there was an object.</param>
+        public void Commit(long? existingSize, long size)
+        {
+            lock (quota._inFlight)
+            {
+                var replaced = state.Committed ?? existingSize ?? 0;
+                state.Committed = size;
+                quota.Release(replaced);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            lock (quota._inFlight)
+            {
+                if (--state.Uploads == 0)
+                {
+                    quota._inFlight.Remove(path);
+                }
+            }
+        }
+    }
 }

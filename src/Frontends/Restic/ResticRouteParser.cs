@@ -1,6 +1,5 @@
 using System.Buffers;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using VfsGateway.Frontends.Http;
 using VfsGateway.Vfs;
 
@@ -21,31 +20,30 @@ internal static class ResticRouteParser
     private const int MaxSegments = MaxRepositoryDepth + 2;
     private static readonly SearchValues<char> LowerHex = SearchValues.Create("0123456789abcdef");
 
-    /// <summary>Returns 0 and the route, or the status to answer with (404 for paths that name nothing, 400 for malformed ones).</summary>
-    public static int TryParse(HttpContext context, out ResticRoute route)
+    /// <summary>The route, or the status to answer with (404 for paths that name nothing, 400 for malformed ones).</summary>
+    public static ResticRouteResult Parse(HttpContext context)
     {
         var request = context.Request;
         var decoded = request.PathBase.HasValue ? request.PathBase.Value + request.Path.Value : request.Path.Value ?? string.Empty;
-        return TryParse(context.Features.Get<IHttpRequestFeature>()?.RawTarget, decoded, out route);
+        return Parse(RequestTarget.RawOf(context), decoded);
     }
 
     /// <param name="rawTarget">The request target as received (origin form "/a/b?x", or absolute form); null or empty when the server does not know it.</param>
     /// <param name="decodedPath">The path as the server decoded it.</param>
-    public static int TryParse(string? rawTarget, string decodedPath, out ResticRoute route)
+    public static ResticRouteResult Parse(string? rawTarget, string decodedPath)
     {
-        route = default;
-        var fromRaw = TryGetRawPath(rawTarget, out var rawPath);
+        var fromRaw = RequestTarget.TrySplit(rawTarget, out var rawPath, out _);
         var path = fromRaw ? rawPath : decodedPath.AsSpan();
         if (path.IsEmpty || path[0] != '/')
         {
-            return StatusCodes.Status400BadRequest;
+            return ResticRouteResult.BadRequest;
         }
 
         Span<Range> ranges = stackalloc Range[MaxSegments + 1];
         var count = path[1..].Split(ranges, '/');
         if (count > MaxSegments)
         {
-            return StatusCodes.Status404NotFound;
+            return ResticRouteResult.NotFound;
         }
 
         var segments = new string[count];
@@ -54,13 +52,12 @@ internal static class ResticRouteParser
             var raw = path[1..][ranges[i]];
             if (!PercentDecoding.TryDecode(raw.ToString(), out var segment))
             {
-                return StatusCodes.Status400BadRequest;
+                return ResticRouteResult.BadRequest;
             }
 
-            var status = CheckSegment(segment);
-            if (status != 0)
+            if (CheckSegment(segment) is { } refused)
             {
-                return status;
+                return refused;
             }
 
             segments[i] = segment;
@@ -68,18 +65,16 @@ internal static class ResticRouteParser
 
         if (fromRaw && !MatchesDecoded(segments, decodedPath))
         {
-            return StatusCodes.Status400BadRequest;
+            return ResticRouteResult.BadRequest;
         }
 
-        return Match(segments, out route);
+        return Match(segments);
     }
 
     public static bool IsObjectId(ReadOnlySpan<char> name) => name.Length == 64 && !name.ContainsAnyExcept(LowerHex);
 
-    private static int Match(string[] segments, out ResticRoute route)
+    private static ResticRouteResult Match(string[] segments)
     {
-        route = default;
-
         // The repository is the leading segments that are not a type name (so no repository can
         // be called "data" or "config"), at most two, never the last one.
         var depth = 0;
@@ -93,42 +88,38 @@ internal static class ResticRouteParser
         {
             if (segments[i].Length == 0)
             {
-                return StatusCodes.Status404NotFound;
+                return ResticRouteResult.NotFound;
             }
         }
 
         if (!VfsPath.TryParse(repositoryText, out var repository, out _))
         {
-            return StatusCodes.Status404NotFound;
+            return ResticRouteResult.NotFound;
         }
 
         var rest = segments.AsSpan(depth);
         switch (rest.Length)
         {
             case 1 when rest[0].Length == 0:
-                route = new ResticRoute(ResticRouteKind.Repository, repository, ResticObjectType.Config, string.Empty, repository);
-                return 0;
+                return ResticRouteResult.Of(new ResticRoute(ResticRouteKind.Repository, repository, ResticObjectType.Config, string.Empty, repository));
             case 1 when rest[0] == "config":
-                route = new ResticRoute(ResticRouteKind.Config, repository, ResticObjectType.Config, string.Empty, Child(repository, "config"));
-                return 0;
+                return ResticRouteResult.Of(new ResticRoute(ResticRouteKind.Config, repository, ResticObjectType.Config, string.Empty, Child(repository, "config")));
             case 2 when TryParseType(rest[0], out var type) && type != ResticObjectType.Config:
                 if (rest[1].Length == 0)
                 {
-                    route = new ResticRoute(ResticRouteKind.List, repository, type, string.Empty, Child(repository, rest[0]));
-                    return 0;
+                    return ResticRouteResult.Of(new ResticRoute(ResticRouteKind.List, repository, type, string.Empty, Child(repository, rest[0])));
                 }
 
                 if (!IsObjectId(rest[1]))
                 {
-                    return StatusCodes.Status404NotFound;
+                    return ResticRouteResult.NotFound;
                 }
 
                 // data/ is fanned out in 256 directories, as restic's local backend and rest-server store it.
                 var relative = type == ResticObjectType.Data ? string.Concat("data/", rest[1].AsSpan(0, 2), "/", rest[1]) : rest[0] + "/" + rest[1];
-                route = new ResticRoute(ResticRouteKind.Object, repository, type, rest[1], Child(repository, relative));
-                return 0;
+                return ResticRouteResult.Of(new ResticRoute(ResticRouteKind.Object, repository, type, rest[1], Child(repository, relative)));
             default:
-                return StatusCodes.Status404NotFound;
+                return ResticRouteResult.NotFound;
         }
     }
 
@@ -150,55 +141,28 @@ internal static class ResticRouteParser
         return known;
     }
 
-    private static int CheckSegment(string segment)
+    /// <summary>Null when the segment may be looked up, else why not.</summary>
+    private static ResticRouteResult? CheckSegment(string segment)
     {
         if (segment is "." or "..")
         {
-            return StatusCodes.Status404NotFound;
+            return ResticRouteResult.NotFound;
         }
 
         foreach (var c in segment)
         {
             if (c is '\0' || char.IsControl(c))
             {
-                return StatusCodes.Status400BadRequest;
+                return ResticRouteResult.BadRequest;
             }
 
             if (c is '/' or '\\')
             {
-                return StatusCodes.Status404NotFound;
+                return ResticRouteResult.NotFound;
             }
         }
 
-        return 0;
-    }
-
-    /// <summary>The path of an origin-form ("/p?q") or absolute-form ("http://h/p?q") target.</summary>
-    private static bool TryGetRawPath(string? target, out ReadOnlySpan<char> path)
-    {
-        path = default;
-        if (string.IsNullOrEmpty(target))
-        {
-            return false;
-        }
-
-        var span = target.AsSpan();
-        if (span[0] != '/')
-        {
-            var scheme = span.IndexOf("://", StringComparison.Ordinal);
-            if (scheme < 0)
-            {
-                return false;
-            }
-
-            span = span[(scheme + 3)..];
-            var slash = span.IndexOf('/');
-            span = slash < 0 ? "/" : span[slash..];
-        }
-
-        var query = span.IndexOfAny('?', '#');
-        path = query < 0 ? span : span[..query];
-        return true;
+        return null;
     }
 
     /// <summary>True when "/" + the segments joined by "/" is exactly <paramref name="decoded"/>.</summary>

@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using VfsGateway.Frontends.Http.Metrics;
 
 namespace VfsGateway.Frontends.S3;
 
@@ -36,15 +34,7 @@ internal sealed partial class S3Frontend
             return;
         }
 
-        using var text = new StringWriter(CultureInfo.InvariantCulture);
-        metrics.WriteTo(text, _vfs.CacheStats);
-        var bytes = Encoding.UTF8.GetBytes(text.ToString());
-        response.ContentType = PrometheusTextWriter.ContentType;
-        response.ContentLength = bytes.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await response.Body.WriteAsync(bytes, context.RequestAborted).ConfigureAwait(false);
-        }
+        await metrics.WriteAsync(context).ConfigureAwait(false);
     }
 
     private bool BasicAuthMatchesKey(string header)

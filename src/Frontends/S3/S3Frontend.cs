@@ -4,6 +4,10 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Http.Hosting;
+using VfsGateway.Frontends.S3.Auth;
+using VfsGateway.Frontends.S3.Handlers;
+using VfsGateway.Frontends.S3.Multipart;
+using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3;
@@ -17,9 +21,10 @@ internal sealed partial class S3Frontend : IHttpFrontend
     private readonly VirtualFileSystem _vfs;
     private readonly S3Options _options;
     private readonly ILogger _logger;
-    private readonly TimeProvider _time;
     private readonly SigV4Authenticator _auth;
-    private readonly MultipartStore _multipart;
+    private readonly IS3MultipartUploads _uploads;
+    private readonly S3Context _context;
+    private readonly S3Router _router;
     private readonly S3Metrics? _metrics;
 
     public S3Frontend(VirtualFileSystem vfs, S3Options options, ILoggerFactory loggerFactory)
@@ -31,18 +36,28 @@ internal sealed partial class S3Frontend : IHttpFrontend
     {
         _vfs = vfs;
         _options = options;
-        _time = time;
         _logger = loggerFactory.CreateLogger<S3Frontend>();
         _auth = new SigV4Authenticator(options, time);
-        _metrics = options.Prometheus ? new S3Metrics() : null;
-        _multipart = new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time);
+        _metrics = options.Prometheus ? new S3Metrics(() => vfs.CacheStats) : null;
+        _uploads = vfs.Multipart is { } backend
+            ? new BackendMultipartUploads(backend)
+            : new LocalMultipartUploads(vfs, new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time), time, _logger);
+        _context = new S3Context(vfs, options, _uploads, _logger);
+        _router = new S3Router(_context);
+    }
+
+    /// <summary>How long a Complete may run before the response starts and whitespace keeps it alive (tests shorten it).</summary>
+    internal TimeSpan CompleteKeepAliveInterval
+    {
+        get => _context.CompleteKeepAliveInterval;
+        init => _context.CompleteKeepAliveInterval = value;
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         if (!_options.NoAuth && _options.AuthKeys.Count == 0)
         {
-            throw new GatewayStartupException("serve s3 needs at least one --auth-key ACCESS_KEY_ID,SECRET_ACCESS_KEY (or --no-auth to serve without authentication)");
+            throw new GatewayStartupException("serve s3 needs at least one access key: --auth-key-file FILE (one ACCESS_KEY_ID,SECRET_ACCESS_KEY per line), $GATEWAY_AUTH_KEY, auth_key in the config file's [serve s3] section, or --auth-key (or --no-auth to serve without authentication)");
         }
 
         if (_options.AuthKeys.Any(k => string.IsNullOrEmpty(k.AccessKeyId) || string.IsNullOrEmpty(k.SecretAccessKey) || k.AccessKeyId.Contains('/', StringComparison.Ordinal)))
@@ -50,21 +65,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
             throw new GatewayStartupException("every --auth-key needs a non-empty access key id (without '/') and secret");
         }
 
-        try
-        {
-            _multipart.Initialize();
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw new GatewayStartupException($"cannot use the multipart staging directory '{_multipart.Root}': {e.Message}", e);
-        }
-
-        _lastCleanupTicks = _time.GetUtcNow().UtcTicks;
-        var removed = await _multipart.RemoveExpiredAsync(cancellationToken).ConfigureAwait(false);
-        if (removed > 0)
-        {
-            LogExpiredUploads(_logger, removed);
-        }
+        await _uploads.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public async Task HandleAsync(HttpContext context)
@@ -75,6 +76,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
             return;
         }
 
+        var start = System.Diagnostics.Stopwatch.GetTimestamp();
         CountingRequestStream? received = null;
         CountingResponseBodyFeature? sent = null;
         if (_metrics is not null)
@@ -87,7 +89,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
 
         var operation = "Unknown";
         var errorCode = await HandleCoreAsync(context, op => operation = op).ConfigureAwait(false);
-        _metrics?.Record(operation, errorCode, received!.BytesRead, sent!.BytesWritten);
+        _metrics?.Record(operation, errorCode, received!.BytesRead, sent!.BytesWritten, start);
     }
 
     /// <summary>Answers one S3 request; returns the S3 error code it was answered with, or null on success.</summary>
@@ -102,7 +104,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
         {
             var request = S3Request.Parse(context, _options, requestId);
             resource = request.Resource;
-            var (operation, handler) = Route(request);
+            var (operation, handler) = _router.Route(request);
             routed(operation);
             request.Auth = _auth.Authenticate(request);
             await handler().ConfigureAwait(false);
@@ -162,23 +164,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
             return;
         }
 
-        await WriteErrorDocumentAsync(context.Response, error, message, resource, requestId, details).ConfigureAwait(false);
-    }
-
-    /// <summary>The error document; also written into an already started 200 response (CompleteMultipartUpload keep-alive), as AWS does.</summary>
-    private static async Task WriteErrorDocumentAsync(HttpResponse response, S3Error error, string message, string resource, string requestId, IReadOnlyList<KeyValuePair<string, string>> details)
-    {
-        var writer = await S3Xml.StartAsync(response, "Error", withNamespace: false, status: error.Status).ConfigureAwait(false);
-        await writer.ElementAsync("Code", error.Code).ConfigureAwait(false);
-        await writer.ElementAsync("Message", message).ConfigureAwait(false);
-        foreach (var (name, value) in details)
-        {
-            await writer.ElementAsync(name, value).ConfigureAwait(false);
-        }
-
-        await writer.ElementAsync("Resource", resource).ConfigureAwait(false);
-        await writer.ElementAsync("RequestId", requestId).ConfigureAwait(false);
-        await S3Xml.EndAsync(writer).ConfigureAwait(false);
+        await S3Xml.WriteErrorDocumentAsync(context.Response, error, message, resource, requestId, details).ConfigureAwait(false);
     }
 
     private static string NewRequestId()
@@ -186,15 +172,6 @@ internal sealed partial class S3Frontend : IHttpFrontend
         Span<byte> bytes = stackalloc byte[8];
         RandomNumberGenerator.Fill(bytes);
         return Convert.ToHexString(bytes);
-    }
-
-    /// <summary>Lifts Kestrel's default 30 MB body limit for uploads: S3 allows 5 GiB in one PUT.</summary>
-    private static void AllowLargeBody(S3Request request, long? limit)
-    {
-        if (request.Context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
-        {
-            feature.MaxRequestBodySize = limit;
-        }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Resource}: {Code} {Message}")]

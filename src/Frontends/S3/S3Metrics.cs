@@ -1,3 +1,5 @@
+using Microsoft.AspNetCore.Http;
+using Prometheus;
 using VfsGateway.Frontends.Http.Metrics;
 using VfsGateway.Vfs.Cache;
 
@@ -5,50 +7,54 @@ namespace VfsGateway.Frontends.S3;
 
 /// <summary>
 /// Prometheus counters of the S3 frontend, labelled by operation (the S3 API action name, or
-/// "Unknown" for requests that never reached one), plus the Vfs cache gauges. Errors carry the S3
-/// error code; both label sets are small and fixed, so the number of series stays bounded.
+/// "Unknown" for requests that never reached one), plus the Vfs cache figures and a request-duration
+/// histogram (<see cref="GatewayMetrics"/>). Errors carry the S3 error code; both label sets are
+/// small and fixed, so the number of series stays bounded.
 /// </summary>
 internal sealed class S3Metrics
 {
     public const string Path = "/_gateway/metrics";
 
     private static readonly string[] OperationLabel = ["operation"];
-    private static readonly string[] ErrorLabels = ["operation", "code"];
 
-    private readonly CounterFamily<(string Operation, string Code)> _errorsByCode = new("s3_errors_total", "S3 requests answered with an error, by operation and S3 error code", ErrorLabels, static k => [k.Operation, k.Code]);
-    private readonly CounterFamily<string> _received = Family("s3_received_bytes_total", "Request body bytes received, by operation");
-    private readonly CounterFamily<string> _requests = Family("s3_requests_total", "S3 requests handled, by operation");
-    private readonly CounterFamily<string> _sent = Family("s3_sent_bytes_total", "Response body bytes sent, by operation");
+    private readonly GatewayMetrics _gateway;
+    private readonly Counter _errorsByCode;
+    private readonly Counter _received;
+    private readonly Counter _requests;
+    private readonly Counter _sent;
 
-    public void Record(string operation, string? errorCode, long received, long sent)
+    public S3Metrics(Func<VfsCacheStats> cacheStats)
     {
-        _requests[operation].Increment();
+        _gateway = new GatewayMetrics("s3", cacheStats);
+        var factory = _gateway.Factory;
+        _errorsByCode = factory.CreateCounter("s3_errors_total", "S3 requests answered with an error, by operation and S3 error code", ["operation", "code"]);
+        _received = factory.CreateCounter("s3_received_bytes_total", "Request body bytes received, by operation", OperationLabel);
+        _requests = factory.CreateCounter("s3_requests_total", "S3 requests handled, by operation", OperationLabel);
+        _sent = factory.CreateCounter("s3_sent_bytes_total", "Response body bytes sent, by operation", OperationLabel);
+    }
+
+    /// <summary>Counts one answered request that started at <paramref name="startTimestamp"/> (Stopwatch.GetTimestamp()).</summary>
+    public void Record(string operation, string? errorCode, long received, long sent, long startTimestamp)
+    {
+        _requests.WithLabels(operation).Inc();
         if (errorCode is not null)
         {
-            _errorsByCode[(operation, errorCode)].Increment();
+            _errorsByCode.WithLabels(operation, errorCode).Inc();
         }
 
         if (received > 0)
         {
-            _received[operation].Add(received);
+            _received.WithLabels(operation).Inc(received);
         }
 
         if (sent > 0)
         {
-            _sent[operation].Add(sent);
+            _sent.WithLabels(operation).Inc(sent);
         }
+
+        _gateway.ObserveRequest(operation, startTimestamp);
     }
 
-    /// <summary>Writes every family in name order, as Prometheus' Go client does.</summary>
-    public void WriteTo(TextWriter output, VfsCacheStats cache)
-    {
-        var writer = new PrometheusTextWriter(output);
-        VfsCacheMetrics.WriteTo(writer, cache);
-        _errorsByCode.WriteTo(writer);
-        _received.WriteTo(writer);
-        _requests.WriteTo(writer);
-        _sent.WriteTo(writer);
-    }
-
-    private static CounterFamily<string> Family(string name, string help) => new(name, help, OperationLabel, static k => [k]);
+    /// <summary>Answers an authorized scrape (GET or HEAD).</summary>
+    public Task WriteAsync(HttpContext context) => _gateway.WriteAsync(context);
 }

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using VfsGateway.Frontends.Http;
+using VfsGateway.Frontends.S3.Auth;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3;
@@ -161,26 +161,17 @@ internal sealed class S3Request
             : null;
     }
 
-    /// <summary>The raw path and query as sent: Request.Path is already decoded (except %2F), which SigV4 cannot use.</summary>
+    /// <summary>The raw path and query as sent (what SigV4 signs); rebuilt from the decoded parts only when the server does not know the target.</summary>
     private static (string Path, string Query) SplitTarget(HttpContext context)
     {
-        var raw = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
-        if (string.IsNullOrEmpty(raw) || raw[0] != '/')
+        if (RequestTarget.TrySplit(RequestTarget.RawOf(context), out var path, out var query))
         {
-            if (!string.IsNullOrEmpty(raw) && raw.Contains("://", StringComparison.Ordinal) && Uri.TryCreate(raw, UriKind.Absolute, out var absolute))
-            {
-                raw = absolute.PathAndQuery;
-            }
-            else
-            {
-                raw = context.Request.PathBase.ToUriComponent() + context.Request.Path.ToUriComponent() + context.Request.QueryString.ToUriComponent();
-            }
+            return (path.IsEmpty ? "/" : path.ToString(), query.ToString());
         }
 
-        var q = raw.IndexOf('?', StringComparison.Ordinal);
-        var path = q < 0 ? raw : raw[..q];
-        var query = q < 0 ? string.Empty : raw[(q + 1)..];
-        return (path.Length == 0 ? "/" : path, query);
+        var rebuilt = context.Request.PathBase.ToUriComponent() + context.Request.Path.ToUriComponent();
+        var queryString = context.Request.QueryString.ToUriComponent();
+        return (rebuilt.Length == 0 ? "/" : rebuilt, queryString.Length > 0 ? queryString[1..] : string.Empty);
     }
 
     private static List<KeyValuePair<string, string>> ParseQuery(string raw)

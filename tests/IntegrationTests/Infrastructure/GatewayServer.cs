@@ -92,7 +92,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             startInfo.ArgumentList.Add(a);
         }
 
-        ProcessRunner.ApplyEnvironment(startInfo, new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" });
+        ProcessRunner.ApplyEnvironment(startInfo, new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1", ["DOTNET_EnableDiagnostics"] = "0" });
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
         var server = new GatewayServer(process, ProcessRunner.Render("gateway", args));
         process.OutputDataReceived += (_, e) => server.OnLine(server._stdout, e.Data);

@@ -78,6 +78,9 @@ internal static class ProcessRunner
             startInfo.Environment.Remove(proxy);
         }
 
+        // A .NET child (the gateway) otherwise opens a diagnostics IPC socket and leaves /tmp/dotnet-diagnostic-* behind.
+        startInfo.Environment["DOTNET_EnableDiagnostics"] = "0";
+
         if (environment is null)
         {
             return;

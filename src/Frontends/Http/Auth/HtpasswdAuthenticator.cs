@@ -241,6 +241,11 @@ internal sealed partial class HtpasswdAuthenticator : IDisposable
             {
                 LogInvalidUser(_logger, _path, entry.User);
             }
+            else if (HtpasswdHash.IsMalformedBcrypt(entry.Hash))
+            {
+                // Logged here, once per load; the user then never matches (no exception, no 500).
+                LogMalformedBcrypt(_logger, _path, entry.User);
+            }
             else if (!HtpasswdHash.IsSupported(entry.Hash))
             {
                 LogUnsupportedHash(_logger, _path, entry.User);
@@ -272,6 +277,9 @@ internal sealed partial class HtpasswdAuthenticator : IDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: ignoring user '{User}': unsupported password hash (use bcrypt: `gateway htpasswd add`)")]
     private static partial void LogUnsupportedHash(ILogger logger, string path, string user);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Path}: ignoring user '{User}': malformed bcrypt hash (expected $2a$/$2b$/$2y$, cost 04-31, 53 characters of salt and hash; reset it with `gateway htpasswd add`)")]
+    private static partial void LogMalformedBcrypt(ILogger logger, string path, string user);
 
     private sealed record VerifiedCredential(byte[] Digest, ClaimsPrincipal Principal);
 

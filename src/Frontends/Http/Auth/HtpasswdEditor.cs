@@ -12,16 +12,16 @@ namespace VfsGateway.Frontends.Http.Auth;
 public static class HtpasswdEditor
 {
     /// <summary>Sets <paramref name="user"/>'s password (bcrypt), creating the file when missing. Returns true when the user existed.</summary>
-    /// <exception cref="ArgumentException">The user name has characters other than letters, digits, '_', '-', '.' and '@'.</exception>
-    public static async Task<bool> AddOrUpdateAsync(string path, string user, string password, int cost = Bcrypt.DefaultCost, CancellationToken cancellationToken = default)
+    /// <exception cref="ArgumentException">The user name has characters other than letters, digits, '_', '-', '.' and '@', or the password is empty.</exception>
+    public static async Task<bool> AddOrUpdateAsync(string path, string user, string password, int cost = BcryptHash.DefaultCost, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(path);
-        ArgumentNullException.ThrowIfNull(password);
+        ArgumentException.ThrowIfNullOrEmpty(password);
         ValidateUser(user);
         var document = File.Exists(path)
             ? HtpasswdDocument.Parse(await HtpasswdDocument.ReadTextAsync(path, cancellationToken).ConfigureAwait(false))
             : HtpasswdDocument.Empty;
-        var existed = document.Set(user, Bcrypt.HashPassword(password, cost));
+        var existed = document.Set(user, BcryptHash.HashPassword(password, cost));
         await WriteAtomicallyAsync(path, document.ToText(), cancellationToken).ConfigureAwait(false);
         return existed;
     }

@@ -8,16 +8,20 @@ internal static class HtpasswdHash
     private const string ShaPrefix = "{SHA}";
 
     public static bool IsSupported(string hash) =>
-        Bcrypt.TryGetCost(hash, out _) ||
+        BcryptHash.TryGetCost(hash, out _) ||
         hash.StartsWith(Apr1Crypt.Magic, StringComparison.Ordinal) ||
         (hash.StartsWith(ShaPrefix, StringComparison.Ordinal) && hash.Length == ShaPrefix.Length + 28);
 
-    /// <summary>Checks raw password bytes against a stored hash; false for a wrong password or an unsupported format.</summary>
+    /// <summary>A malformed "$2…" line: worth its own warning when the file is loaded.</summary>
+    public static bool IsMalformedBcrypt(string hash) =>
+        hash.StartsWith("$2", StringComparison.Ordinal) && !BcryptHash.TryGetCost(hash, out _);
+
+    /// <summary>Checks raw password bytes against a stored hash; false for a wrong password or an unsupported format, never an exception.</summary>
     public static bool Verify(ReadOnlySpan<byte> password, string hash)
     {
         if (hash.StartsWith("$2", StringComparison.Ordinal))
         {
-            return Bcrypt.Verify(password, hash);
+            return BcryptHash.Verify(password, hash);
         }
 
         if (hash.StartsWith(Apr1Crypt.Magic, StringComparison.Ordinal))
@@ -47,9 +51,7 @@ internal static class HtpasswdHash
             return ShaPrefix + Convert.ToBase64String(Sha1(password));
         }
 
-        Span<byte> salt = stackalloc byte[16];
-        RandomNumberGenerator.Fill(salt);
-        return Bcrypt.HashWithSalt(password, salt, Bcrypt.TryGetCost(template, out var cost) ? cost : Bcrypt.DefaultCost);
+        return BcryptHash.HashPassword(Convert.ToBase64String(password), BcryptHash.TryGetCost(template, out var cost) ? cost : BcryptHash.DefaultCost);
     }
 
 #pragma warning disable CA5350 // {SHA} is htpasswd -s: unsalted SHA-1 by definition; accepted for existing files only.

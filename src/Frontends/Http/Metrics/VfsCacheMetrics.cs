@@ -1,28 +1,35 @@
+using Prometheus;
 using VfsGateway.Vfs.Cache;
 
 namespace VfsGateway.Frontends.Http.Metrics;
 
 /// <summary>
-/// The Vfs cache's live figures as Prometheus families, the same in every frontend's scrape so one
-/// dashboard covers all of them. All zero in cache mode off. Written in name order.
+/// The Vfs cache's live figures, the same in every frontend's scrape so one dashboard covers all
+/// of them; read from <see cref="VfsCacheStats"/> just before each scrape. All zero in cache mode off.
 /// </summary>
 internal static class VfsCacheMetrics
 {
-    public static void WriteTo(PrometheusTextWriter writer, VfsCacheStats stats)
+    public static void Register(CollectorRegistry registry, IMetricFactory factory, Func<VfsCacheStats> cacheStats)
     {
-        Write(writer, "gateway_vfs_cache_bytes_waiting", "gauge", "Bytes written to the cache and not yet uploaded", stats.BytesWaiting);
-        Write(writer, "gateway_vfs_cache_dirty_items", "gauge", "Files written to the cache and not yet uploaded", stats.DirtyItems);
-        Write(writer, "gateway_vfs_cache_hits_total", "counter", "Reads served wholly from the cache", stats.Hits);
-        Write(writer, "gateway_vfs_cache_misses_total", "counter", "Reads that fetched data from the backend", stats.Misses);
-        Write(writer, "gateway_vfs_cache_size_bytes", "gauge", "Bytes of data held in the cache directory", stats.CacheSize);
-        Write(writer, "gateway_vfs_cache_upload_failures_total", "counter", "Failed upload attempts (each is retried)", stats.UploadFailures);
-        Write(writer, "gateway_vfs_cache_uploads_completed_total", "counter", "Uploads from the cache that reached the backend", stats.UploadsCompleted);
-        Write(writer, "gateway_vfs_cache_uploads_in_progress", "gauge", "Uploads from the cache running now", stats.UploadsInProgress);
-    }
-
-    private static void Write(PrometheusTextWriter writer, string name, string type, string help, long value)
-    {
-        writer.WriteFamily(name, type, help);
-        writer.WriteSample(name, [], [], value);
+        var bytesWaiting = factory.CreateGauge("gateway_vfs_cache_bytes_waiting", "Bytes written to the cache and not yet uploaded");
+        var dirtyItems = factory.CreateGauge("gateway_vfs_cache_dirty_items", "Files written to the cache and not yet uploaded");
+        var hits = factory.CreateCounter("gateway_vfs_cache_hits_total", "Reads served wholly from the cache");
+        var misses = factory.CreateCounter("gateway_vfs_cache_misses_total", "Reads that fetched data from the backend");
+        var size = factory.CreateGauge("gateway_vfs_cache_size_bytes", "Bytes of data held in the cache directory");
+        var failures = factory.CreateCounter("gateway_vfs_cache_upload_failures_total", "Failed upload attempts (each is retried)");
+        var completed = factory.CreateCounter("gateway_vfs_cache_uploads_completed_total", "Uploads from the cache that reached the backend");
+        var inProgress = factory.CreateGauge("gateway_vfs_cache_uploads_in_progress", "Uploads from the cache running now");
+        registry.AddBeforeCollectCallback(() =>
+        {
+            var stats = cacheStats();
+            bytesWaiting.Set(stats.BytesWaiting);
+            dirtyItems.Set(stats.DirtyItems);
+            hits.IncTo(stats.Hits);
+            misses.IncTo(stats.Misses);
+            size.Set(stats.CacheSize);
+            failures.IncTo(stats.UploadFailures);
+            completed.IncTo(stats.UploadsCompleted);
+            inProgress.Set(stats.UploadsInProgress);
+        });
     }
 }

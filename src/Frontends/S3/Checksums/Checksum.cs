@@ -1,24 +1,30 @@
 using System.Buffers.Binary;
+using System.IO.Hashing;
 using System.Security.Cryptography;
 
 namespace VfsGateway.Frontends.S3.Checksums;
 
-/// <summary>An incremental S3 checksum; the result is the big-endian digest, as S3 base64-encodes it.</summary>
+/// <summary>
+/// An incremental S3 checksum; the result is the big-endian digest, as S3 base64-encodes it.
+/// The CRCs come from System.IO.Hashing (CRC-32, CRC-32C and CRC-64/NVME parameter sets), the SHAs from IncrementalHash.
+/// </summary>
 internal sealed class Checksum : IDisposable
 {
     private readonly IncrementalHash? _hash;
-    private uint _crc32 = uint.MaxValue;
-    private ulong _crc64 = ulong.MaxValue;
+    private readonly Crc32? _crc32;
+    private readonly Crc64? _crc64;
 
     public Checksum(ChecksumAlgorithm algorithm)
     {
         Algorithm = algorithm;
-        _hash = algorithm switch
+        switch (algorithm)
         {
-            ChecksumAlgorithm.Sha1 => IncrementalHash.CreateHash(HashAlgorithmName.SHA1),
-            ChecksumAlgorithm.Sha256 => IncrementalHash.CreateHash(HashAlgorithmName.SHA256),
-            _ => null,
-        };
+            case ChecksumAlgorithm.Crc32: _crc32 = new Crc32(); break;
+            case ChecksumAlgorithm.Crc32C: _crc32 = new Crc32(Crc32ParameterSet.Crc32C); break;
+            case ChecksumAlgorithm.Crc64Nvme: _crc64 = new Crc64(Crc64ParameterSet.Nvme); break;
+            case ChecksumAlgorithm.Sha1: _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA1); break;
+            default: _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256); break;
+        }
     }
 
     public ChecksumAlgorithm Algorithm { get; }
@@ -53,36 +59,40 @@ internal sealed class Checksum : IDisposable
 
     public void Append(ReadOnlySpan<byte> data)
     {
-        switch (Algorithm)
+        if (_crc32 is not null)
         {
-            case ChecksumAlgorithm.Crc32: _crc32 = Crc32Table.Ieee.Update(_crc32, data); break;
-            case ChecksumAlgorithm.Crc32C: _crc32 = Crc32Table.Castagnoli.Update(_crc32, data); break;
-            case ChecksumAlgorithm.Crc64Nvme: _crc64 = Crc64Table.Nvme.Update(_crc64, data); break;
-            default: _hash!.AppendData(data); break;
+            _crc32.Append(data);
+        }
+        else if (_crc64 is not null)
+        {
+            _crc64.Append(data);
+        }
+        else
+        {
+            _hash!.AppendData(data);
         }
     }
 
+    /// <summary>The digest in S3's byte order (big-endian for the CRCs), then starts over.</summary>
     public byte[] GetHashAndReset()
     {
-        byte[] result;
-        switch (Algorithm)
+        if (_crc32 is not null)
         {
-            case ChecksumAlgorithm.Crc32 or ChecksumAlgorithm.Crc32C:
-                result = new byte[4];
-                BinaryPrimitives.WriteUInt32BigEndian(result, ~_crc32);
-                _crc32 = uint.MaxValue;
-                break;
-            case ChecksumAlgorithm.Crc64Nvme:
-                result = new byte[8];
-                BinaryPrimitives.WriteUInt64BigEndian(result, ~_crc64);
-                _crc64 = ulong.MaxValue;
-                break;
-            default:
-                result = _hash!.GetHashAndReset();
-                break;
+            var result = new byte[4];
+            BinaryPrimitives.WriteUInt32BigEndian(result, _crc32.GetCurrentHashAsUInt32());
+            _crc32.Reset();
+            return result;
         }
 
-        return result;
+        if (_crc64 is not null)
+        {
+            var result = new byte[8];
+            BinaryPrimitives.WriteUInt64BigEndian(result, _crc64.GetCurrentHashAsUInt64());
+            _crc64.Reset();
+            return result;
+        }
+
+        return _hash!.GetHashAndReset();
     }
 
     public void Dispose() => _hash?.Dispose();

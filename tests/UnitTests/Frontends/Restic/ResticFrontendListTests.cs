@@ -47,7 +47,7 @@ public sealed class ResticFrontendListTests
     [Theory]
     [InlineData(V1)]
     [InlineData(V2)]
-    public async Task List_EmptyOrMissingDirectory_ReturnsEmptyArray(string accept)
+    public async Task List_EmptyDirectory_ReturnsEmptyArray_MissingRepository_Returns404(string accept)
     {
         await using var host = await ResticTestHost.StartAsync();
         using var create = await host.SendAsync(HttpMethod.Post, "/created/?create=true");
@@ -56,12 +56,15 @@ public sealed class ResticFrontendListTests
         using var emptyData = await host.SendAsync(HttpMethod.Get, "/created/data/", configure: r => r.Headers.Add("Accept", accept));
         using var missing = await host.SendAsync(HttpMethod.Get, "/never/index/", configure: r => r.Headers.Add("Accept", accept));
 
-        foreach (var response in new[] { empty, emptyData, missing })
+        foreach (var response in new[] { empty, emptyData })
         {
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             Assert.Equal(accept, response.Content.Headers.ContentType!.MediaType);
             Assert.Equal("[]", await response.Content.ReadAsStringAsync());
         }
+
+        // As rest-server 0.14: a repository (or type directory) that does not exist is not an empty one.
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]

@@ -43,6 +43,10 @@ public sealed class ResticFrontendMetricsTests : IDisposable
         Assert.DoesNotContain(lines, l => l.Contains("type=\"config\"", StringComparison.Ordinal));
         Assert.Contains("gateway_vfs_cache_dirty_items 0", lines);
         Assert.Contains("# TYPE gateway_vfs_cache_uploads_in_progress gauge", lines);
+        Assert.Contains("gateway_request_duration_seconds_count{frontend=\"restic\",operation=\"SaveObject\"} 4", lines);
+        Assert.Contains("gateway_request_duration_seconds_count{frontend=\"restic\",operation=\"GetObject\"} 2", lines);
+        Assert.Contains("gateway_request_duration_seconds_count{frontend=\"restic\",operation=\"DeleteObject\"} 1", lines);
+        Assert.Contains("# TYPE process_cpu_seconds_total counter", lines);
     }
 
     [Fact]

@@ -68,6 +68,25 @@ public sealed class ResticFrontendQuotaTests
     }
 
     [Fact]
+    public async Task ParallelUploadsOfOneObject_CountItOnce()
+    {
+        // Issue 12: four uploads of one blob in flight together used to keep 4x its size until restart.
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 5000 });
+        var content = ResticTestHost.RandomBytes(1000);
+        var path = $"/repo/data/{ResticTestHost.Sha256Hex(content)}";
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var uploads = Enumerable.Range(0, 4).Select(_ => host.SendBodyAsync("POST", path, new GatedStream(content, gate.Task), content.Length)).ToList();
+        await Task.Delay(200);
+        gate.SetResult();
+
+        var statuses = (await Task.WhenAll(uploads)).Select(c => c.Response.StatusCode);
+
+        Assert.All(statuses, s => Assert.Equal(StatusCodes.Status200OK, s));
+        await host.UploadAsync("/repo", "data", ResticTestHost.RandomBytes(3900), HttpStatusCode.OK);
+        await host.UploadAsync("/repo", "data", ResticTestHost.RandomBytes(101), HttpStatusCode.InsufficientStorage);
+    }
+
+    [Fact]
     public async Task Start_CountsWhatIsAlreadyStored()
     {
         var backend = new MemoryBackend(new MemoryOptions(VfsPath.Root));
@@ -107,5 +126,50 @@ public sealed class ResticFrontendQuotaTests
         Assert.InRange(succeeded, 1, 10);
         Assert.Equal(30 - succeeded, contexts.Count(c => c.Response.StatusCode == StatusCodes.Status507InsufficientStorage));
         Assert.Equal(succeeded * 1000L, stored);
+    }
+
+    /// <summary>Serves all but the last byte at once, the last one only when the gate opens (so uploads overlap).</summary>
+    private sealed class GatedStream(byte[] data, Task gate) : Stream
+    {
+        private int _position;
+
+        public override bool CanRead => true;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => false;
+
+        public override long Length => data.Length;
+
+        public override long Position { get => _position; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            if (_position == data.Length - 1)
+            {
+                await gate.WaitAsync(cancellationToken);
+            }
+
+            var end = _position < data.Length - 1 ? data.Length - 1 : data.Length;
+            var n = Math.Min(buffer.Length, end - _position);
+            data.AsMemory(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override void Flush()
+        {
+        }
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
+
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -18,13 +18,14 @@ public sealed class ResticRouteParserTests
     [InlineData("/a/data/" + Id, "Object", "a", "a/data/01/" + Id)]
     [InlineData("/data/" + Id, "Object", "", "data/01/" + Id)]
     [InlineData("/r%C3%A9po/config", "Config", "répo", "répo/config")]
-    public void TryParse_ValidPaths_GiveRepositoryAndStorageAddressFromOneParse(string target, string kind, string repository, string path)
+    public void Parse_ValidPaths_GiveRepositoryAndStorageAddressFromOneParse(string target, string kind, string repository, string path)
     {
         var decoded = Uri.UnescapeDataString(target);
 
-        var status = ResticRouteParser.TryParse(target + "?x=1", decoded, out var route);
+        var parsed = ResticRouteParser.Parse(target + "?x=1", decoded);
+        var route = parsed.Route;
 
-        Assert.Equal(0, status);
+        Assert.True(parsed.IsRoute);
         Assert.Equal(Enum.Parse<ResticRouteKind>(kind), route.Kind);
         Assert.Equal(repository, route.Repository.Value);
         Assert.Equal(path, route.Path.Value);
@@ -58,9 +59,9 @@ public sealed class ResticRouteParserTests
     [InlineData("/a\\b/config")]
     [InlineData("/..\\config")]
     [InlineData("/a/keys/%2e%2e")]
-    public void TryParse_NamesNothingOrLeavesTheRepository_Returns404(string target)
+    public void Parse_NamesNothingOrLeavesTheRepository_Returns404(string target)
     {
-        var status = ResticRouteParser.TryParse(target, DecodeLikeKestrel(target), out _);
+        var status = ResticRouteParser.Parse(target, DecodeLikeKestrel(target)).Status;
 
         Assert.Equal(404, status);
     }
@@ -70,38 +71,40 @@ public sealed class ResticRouteParserTests
     [InlineData("/%00/config")]
     [InlineData("/a%0Ab/config")]
     [InlineData("/a/keys/%00")]
-    public void TryParse_NulOrControlCharacters_Returns400(string target)
+    public void Parse_NulOrControlCharacters_Returns400(string target)
     {
-        var status = ResticRouteParser.TryParse(target, DecodeLikeKestrel(target), out _);
+        var status = ResticRouteParser.Parse(target, DecodeLikeKestrel(target)).Status;
 
         Assert.Equal(400, status);
     }
 
     [Fact]
-    public void TryParse_DecodedPathDisagreesWithRawTarget_Returns400()
+    public void Parse_DecodedPathDisagreesWithRawTarget_Returns400()
     {
         // A server that normalized "/a/x/../config" to "/a/config" must not make us serve /a/config.
-        var status = ResticRouteParser.TryParse("/a/x/config", "/a/config", out _);
+        var status = ResticRouteParser.Parse("/a/x/config", "/a/config").Status;
 
         Assert.Equal(400, status);
     }
 
     [Fact]
-    public void TryParse_AbsoluteFormTarget_UsesItsPath()
+    public void Parse_AbsoluteFormTarget_UsesItsPath()
     {
-        var status = ResticRouteParser.TryParse("http://127.0.0.1:8000/a/config?x", "/a/config", out var route);
+        var parsed = ResticRouteParser.Parse("http://127.0.0.1:8000/a/config?x", "/a/config");
+        var route = parsed.Route;
 
-        Assert.Equal(0, status);
+        Assert.True(parsed.IsRoute);
         Assert.Equal("a/config", route.Path.Value);
     }
 
     [Fact]
-    public void TryParse_NoRawTarget_FallsBackToDecodedPathWithTheSameChecks()
+    public void Parse_NoRawTarget_FallsBackToDecodedPathWithTheSameChecks()
     {
-        Assert.Equal(0, ResticRouteParser.TryParse(null, "/a/config", out var route));
-        Assert.Equal("a/config", route.Path.Value);
-        Assert.Equal(404, ResticRouteParser.TryParse(string.Empty, "/a/../config", out _));
-        Assert.Equal(404, ResticRouteParser.TryParse(null, "/a%2Fb/config", out _));
+        var parsed = ResticRouteParser.Parse(null, "/a/config");
+        Assert.True(parsed.IsRoute);
+        Assert.Equal("a/config", parsed.Route.Path.Value);
+        Assert.Equal(404, ResticRouteParser.Parse(string.Empty, "/a/../config").Status);
+        Assert.Equal(404, ResticRouteParser.Parse(null, "/a%2Fb/config").Status);
     }
 
     [Theory]

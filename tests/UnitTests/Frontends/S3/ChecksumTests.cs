@@ -10,6 +10,7 @@ public sealed class ChecksumTests
     [InlineData("Crc32C", "e3069283")]
     [InlineData("Crc64Nvme", "ae8b14860a799888")]
     [InlineData("Sha1", "f7c3bc1d808e04732adf679965ccc34ca7ae3441")]
+    [InlineData("Sha256", "15e2b0d3c33891ebb0f1ef609ec419420c20e320ce94c65fbc8c3312448eb225")]
     public void GetHash_CheckString123456789_MatchesCatalogue(string name, string expectedHex)
     {
         var algorithm = Enum.Parse<ChecksumAlgorithm>(name);
@@ -50,6 +51,40 @@ public sealed class ChecksumTests
         }
 
         Assert.Equal(BitwiseReference(algorithm, data), Convert.ToHexStringLower(checksum.GetHashAndReset()));
+    }
+
+    [Theory]
+    [InlineData("Crc32")]
+    [InlineData("Crc32C")]
+    [InlineData("Crc64Nvme")]
+    public void Append_LargeUnalignedBuffer_EqualsBitwiseReference(string name)
+    {
+        var algorithm = Enum.Parse<ChecksumAlgorithm>(name);
+        var data = new byte[70_001];
+        new Random(7).NextBytes(data);
+        using var checksum = new Checksum(algorithm);
+
+        checksum.Append(data.AsSpan(0, 3));
+        checksum.Append(data.AsSpan(3));
+
+        Assert.Equal(BitwiseReference(algorithm, data), Convert.ToHexStringLower(checksum.GetHashAndReset()));
+    }
+
+    [Theory]
+    [InlineData("Crc32")]
+    [InlineData("Crc32C")]
+    [InlineData("Crc64Nvme")]
+    [InlineData("Sha256")]
+    public void GetHashAndReset_SecondUse_StartsOver(string name)
+    {
+        var algorithm = Enum.Parse<ChecksumAlgorithm>(name);
+        using var checksum = new Checksum(algorithm);
+        checksum.Append("some earlier part"u8);
+        var first = checksum.GetHashAndReset();
+
+        checksum.Append("some earlier part"u8);
+
+        Assert.Equal(first, checksum.GetHashAndReset());
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class S3MetadataRestartTests : IDisposable
 
     public S3MetadataRestartTests() => Directory.CreateDirectory(_root);
 
-    public static TheoryData<string> Backends => new() { "memory", "local" };
+    public static TheoryData<string> Backends => new() { "memory", "local", "local-sidecar" };
 
     public void Dispose()
     {
@@ -234,7 +234,7 @@ public sealed class S3MetadataRestartTests : IDisposable
     {
         IBackend backend = kind == "memory"
             ? _memory ??= new MemoryBackend(new MemoryOptions(VfsPath.Root))
-            : new LocalBackend(new LocalOptions(_root));
+            : new LocalBackend(new LocalOptions(_root) { NoXattr = kind == "local-sidecar" });
         return S3TestHost.StartAsync(new S3Options { NoAuth = true }, wrap: _ => new SharedBackend(backend), vfsOptions: vfsOptions);
     }
 }

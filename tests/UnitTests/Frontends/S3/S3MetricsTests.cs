@@ -36,6 +36,9 @@ public sealed class S3MetricsTests
         Assert.Contains($"s3_received_bytes_total{{operation=\"PutObject\"}} {Content.Length}", lines);
         Assert.Contains($"s3_sent_bytes_total{{operation=\"GetObject\"}} {Content.Length + 5}", lines);
         Assert.Contains("gateway_vfs_cache_dirty_items 0", lines);
+        Assert.Contains("gateway_request_duration_seconds_count{frontend=\"s3\",operation=\"GetObject\"} 2", lines);
+        Assert.Contains("gateway_request_duration_seconds_count{frontend=\"s3\",operation=\"Unknown\"} 1", lines);
+        Assert.Contains("# TYPE process_resident_memory_bytes gauge", lines);
         Assert.DoesNotContain(lines, l => l.Contains("_gateway", StringComparison.Ordinal) && l.StartsWith("s3_", StringComparison.Ordinal));
     }
 

@@ -11,7 +11,11 @@ using VfsGateway.Vfs;
 
 namespace VfsGateway.UnitTests.Frontends.S3;
 
-/// <summary>An S3 frontend over a fresh memory backend, served in-process by TestServer.</summary>
+/// <summary>
+/// An S3 frontend over a fresh memory backend (or a given shared one), served in-process by TestServer.
+/// By default the backend's multipart capability is hidden so parts are staged on local disk, as
+/// with local/sftp/ftp; <c>backendMultipart: true</c> or a <c>wrap</c> keeps it.
+/// </summary>
 internal sealed class S3TestHost : IAsyncDisposable
 {
     public const string AccessKey = "AKIDGATEWAYTEST";
@@ -42,13 +46,13 @@ internal sealed class S3TestHost : IAsyncDisposable
     /// <summary>Every request the server saw (method, target, lower-case headers), to assert what a client really sent.</summary>
     public System.Collections.Concurrent.ConcurrentQueue<(string Method, string Target, Dictionary<string, string> Headers)> Requests { get; private init; } = new();
 
-    public static async Task<S3TestHost> StartAsync(S3Options? options = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, Func<IBackend, IBackend>? wrap = null, TimeSpan? completeKeepAlive = null, VfsOptions? vfsOptions = null)
+    public static async Task<S3TestHost> StartAsync(S3Options? options = null, TimeProvider? time = null, ILoggerFactory? loggerFactory = null, Func<IBackend, IBackend>? wrap = null, TimeSpan? completeKeepAlive = null, VfsOptions? vfsOptions = null, bool backendMultipart = false, IBackend? shared = null)
     {
         var cacheDir = Path.Combine(Path.GetTempPath(), "s3test-" + Guid.NewGuid().ToString("N"));
         options ??= new S3Options { AuthKeys = [new S3AccessKey(AccessKey, SecretKey)] };
         options = options with { CacheDir = options.CacheDir ?? cacheDir };
-        IBackend backend = new MemoryBackend(new MemoryOptions(VfsPath.Root));
-        var vfs = new VirtualFileSystem(wrap is null ? backend : wrap(backend), vfsOptions);
+        IBackend backend = shared is null ? new MemoryBackend(new MemoryOptions(VfsPath.Root)) : new SharedBackend(shared);
+        var vfs = new VirtualFileSystem(wrap is not null ? wrap(backend) : backendMultipart ? backend : new LocalStagingBackend(backend), vfsOptions);
         var frontend = new S3Frontend(vfs, options, loggerFactory ?? NullLoggerFactory.Instance, time ?? TimeProvider.System) { CompleteKeepAliveInterval = completeKeepAlive ?? TimeSpan.FromSeconds(10) };
         await frontend.StartAsync(CancellationToken.None);
         var builder = WebApplication.CreateBuilder();

@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.TestHost;
 using VfsGateway.Frontends.Http;
+using VfsGateway.Frontends.S3.Auth;
 using VfsGateway.Frontends.S3;
 using VfsGateway.Vfs;
 

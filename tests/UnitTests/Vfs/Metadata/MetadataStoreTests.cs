@@ -12,7 +12,10 @@ public sealed class MetadataStoreTests : IDisposable
 
     public MetadataStoreTests() => Directory.CreateDirectory(_root);
 
-    public static TheoryData<string> Backends => new() { "memory", "local" };
+    public static TheoryData<string> Backends => new() { "memory", "local", "local-sidecar" };
+
+    /// <summary>Backends whose metadata lives in sidecar records (the local backend's xattrs: LocalXattrMetadataTests).</summary>
+    public static TheoryData<string> SidecarBackends => new() { "memory", "local-sidecar" };
 
     public void Dispose() => Directory.Delete(_root, recursive: true);
 
@@ -62,7 +65,7 @@ public sealed class MetadataStoreTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(SidecarBackends))]
     public async Task Listings_NeverShowRecords(string kind)
     {
         var backend = Create(kind);
@@ -81,7 +84,7 @@ public sealed class MetadataStoreTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(SidecarBackends))]
     public async Task ReservedDirectory_IsInvisibleAndUntouchable(string kind)
     {
         var backend = Create(kind);
@@ -121,7 +124,7 @@ public sealed class MetadataStoreTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(SidecarBackends))]
     public async Task GetMetadataAsync_SameSizeDifferentModTime_IgnoresStaleRecord(string kind)
     {
         var backend = Create(kind);
@@ -136,7 +139,7 @@ public sealed class MetadataStoreTests : IDisposable
     }
 
     [Theory]
-    [MemberData(nameof(Backends))]
+    [MemberData(nameof(SidecarBackends))]
     public async Task DeleteAsync_RemovesRecordAndEmptyMirrorDirectories(string kind)
     {
         var backend = Create(kind);
@@ -303,5 +306,5 @@ public sealed class MetadataStoreTests : IDisposable
 
     private IBackend Create(string kind) => kind == "memory"
         ? new MemoryBackend(new MemoryOptions(VfsPath.Root))
-        : new LocalBackend(new LocalOptions(_root));
+        : new LocalBackend(new LocalOptions(_root) { NoXattr = kind == "local-sidecar" });
 }

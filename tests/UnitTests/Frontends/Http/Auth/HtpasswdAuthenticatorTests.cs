@@ -64,7 +64,7 @@ public sealed class HtpasswdAuthenticatorTests : IDisposable
     [Fact]
     public void TryAuthenticate_BasicSchemeIsCaseInsensitiveAndPasswordMayHoldColons()
     {
-        var line = "erin:" + Bcrypt.HashPassword("a:b:c", 4);
+        var line = "erin:" + BcryptHash.HashPassword("a:b:c", 4);
         using var auth = Load(line);
 
         var header = "basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("erin:a:b:c"));
@@ -111,7 +111,7 @@ public sealed class HtpasswdAuthenticatorTests : IDisposable
     {
         using var auth = Load(Alice);
         Assert.True(auth.TryAuthenticate(Basic("alice", "alice pw"), out _));
-        var changed = "alice:" + Bcrypt.HashPassword("new pw", 4);
+        var changed = "alice:" + BcryptHash.HashPassword("new pw", 4);
         System.IO.File.WriteAllText(File, changed + "\n" + Bob + "\n");
 
         _time.Advance(TimeSpan.FromSeconds(29));
@@ -213,6 +213,38 @@ public sealed class HtpasswdAuthenticatorTests : IDisposable
         Assert.Equal(1, auth.UserCount);
         Assert.False(auth.TryAuthenticate(Basic("plain", "secret"), out _));
         Assert.True(auth.TryAuthenticate(Basic("alice", "alice pw"), out _));
+    }
+
+    [Fact]
+    public void MalformedBcryptLine_IsLoggedOnceAtLoadAndNeverMatches()
+    {
+        // Truncated by a bad copy-paste: the library would throw on it; here it is "no match", never a 500.
+        var truncated = "frank:$2y$04$yxeycg670rTCgmeLXlDufuSWptqO66tw1.g.wk/VgJ94D/bDWRSa";
+        System.IO.File.WriteAllText(File, truncated + "\n" + Alice + "\n");
+        var logger = new VfsGateway.UnitTests.Vfs.Cache.ListLogger();
+        using var auth = new HtpasswdAuthenticator(File, logger, _time);
+        auth.Load();
+
+        for (var i = 0; i < 3; i++)
+        {
+            Assert.False(auth.TryAuthenticate(Basic("frank", "alice pw"), out _));
+            Assert.False(auth.TryAuthenticate(Basic("frank", string.Empty), out _));
+        }
+
+        var warning = Assert.Single(logger.Lines, l => l.Level == Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains("'frank'", warning.Message, StringComparison.Ordinal);
+        Assert.Contains("malformed bcrypt hash", warning.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("yxeycg670", warning.Message, StringComparison.Ordinal);
+        Assert.Equal(1, auth.UserCount);
+    }
+
+    [Fact]
+    public void EmptyPassword_AgainstBcryptHashOfTheEmptyString_IsNoMatch()
+    {
+        // Apache's `htpasswd -nbB -C 5 user ''`.
+        using var auth = Load("empty:$2y$05$C2t1N3xWaytNbzpTtilqC.xEmvyjX9Q/mqYvVt6s0mz63ox08.Z0i");
+
+        Assert.False(auth.TryAuthenticate(Basic("empty", string.Empty), out _));
     }
 
     public void Dispose() => _dir.Dispose();

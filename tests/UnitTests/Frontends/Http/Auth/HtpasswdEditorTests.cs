@@ -15,11 +15,22 @@ public sealed class HtpasswdEditorTests
         Assert.False(existed);
         var line = Assert.Single(await File.ReadAllLinesAsync(file));
         Assert.StartsWith("alice:$2y$04$", line, StringComparison.Ordinal);
-        Assert.True(Bcrypt.Verify("pw one", line["alice:".Length..]));
+        Assert.True(BcryptHash.Verify("pw one", line["alice:".Length..]));
         if (!OperatingSystem.IsWindows())
         {
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
         }
+    }
+
+    [Fact]
+    public async Task AddOrUpdate_EmptyPassword_ThrowsAndWritesNothing()
+    {
+        using var dir = new TempDirectory();
+        var file = dir.File("htpasswd");
+
+        await Assert.ThrowsAsync<ArgumentException>(() => HtpasswdEditor.AddOrUpdateAsync(file, "alice", string.Empty, 4));
+
+        Assert.False(File.Exists(file));
     }
 
     [Fact]
@@ -37,7 +48,7 @@ public sealed class HtpasswdEditorTests
         Assert.Equal("# operators", lines[0]);
         Assert.Equal("bob:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=", lines[1]);
         Assert.Equal(string.Empty, lines[2]);
-        Assert.True(Bcrypt.Verify("new", lines[3]["alice:".Length..]));
+        Assert.True(BcryptHash.Verify("new", lines[3]["alice:".Length..]));
         Assert.Equal("# end", lines[4]);
         Assert.Equal(["htpasswd"], Directory.GetFiles(dir.Path).Select(Path.GetFileName));
     }

@@ -34,7 +34,7 @@ internal static partial class PrometheusFormat
             }
             else if (Sample().Match(line) is { Success: true } sample)
             {
-                if (!typed.Contains(sample.Groups[1].Value))
+                if (!typed.Contains(sample.Groups[1].Value) && !typed.Contains(HistogramFamily(sample.Groups[1].Value)))
                 {
                     problems.Add($"sample before its TYPE: {line}");
                 }
@@ -51,6 +51,20 @@ internal static partial class PrometheusFormat
         }
 
         return problems;
+    }
+
+    /// <summary>A histogram's samples are its family name plus _bucket, _sum or _count.</summary>
+    private static string HistogramFamily(string sampleName)
+    {
+        foreach (var suffix in (string[])["_bucket", "_sum", "_count"])
+        {
+            if (sampleName.EndsWith(suffix, StringComparison.Ordinal))
+            {
+                return sampleName[..^suffix.Length];
+            }
+        }
+
+        return sampleName;
     }
 
     [GeneratedRegex(@"^# HELP ([a-zA-Z_:][a-zA-Z0-9_:]*) (?:[^\\\n]|\\[\\n])*$")]

@@ -1,0 +1,8 @@
+namespace VfsGateway.Backends.Ftp.Protocol;
+
+internal enum FtpEntryKind
+{
+    File,
+    Directory,
+    Symlink,
+}

@@ -1,0 +1,144 @@
+using System.Runtime.CompilerServices;
+using VfsGateway.Vfs;
+
+namespace VfsGateway.Frontends.S3.Handlers;
+
+/// <summary>
+/// Streams the keys of a bucket in UTF-8 order, starting after a marker, without walking the whole
+/// tree per page: each directory is listed once and sorted (children sort by name plus '/' for
+/// directories, which puts every key of the tree in global order); subtrees entirely at or
+/// before the marker, or outside the prefix, are never listed; with a delimiter, a subtree whose
+/// common prefix is already decided is not entered. An empty directory is reported as its
+/// directory-marker key ("dir/"), which is how S3 clients create and see empty folders.
+/// </summary>
+internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string prefix, string? delimiter, string? after)
+{
+    private string? _lastPrefix;
+
+    public async IAsyncEnumerable<ListItem> WalkAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var slash = prefix.LastIndexOf('/');
+        var startKey = slash < 0 ? string.Empty : prefix[..(slash + 1)];
+        VfsPath start;
+        if (startKey.Length == 0)
+        {
+            start = bucket;
+        }
+        else if (VfsPath.TryParse(startKey[..^1], out var relative, out _) && relative.Value == startKey[..^1])
+        {
+            start = bucket.Combine(relative);
+        }
+        else
+        {
+            // A prefix that is not a canonical directory path matches nothing that can be stored.
+            yield break;
+        }
+
+        await foreach (var item in WalkDirectoryAsync(start, startKey, cancellationToken).ConfigureAwait(false))
+        {
+            yield return item;
+        }
+    }
+
+    private async IAsyncEnumerable<ListItem> WalkDirectoryAsync(VfsPath dir, string dirKey, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var children = new List<(string Key, Entry Entry)>();
+        try
+        {
+            await foreach (var entry in vfs.ListAsync(dir, cancellationToken).ConfigureAwait(false))
+            {
+                children.Add((dirKey + entry.Name + (entry.IsDirectory ? "/" : string.Empty), entry));
+            }
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.DirNotFound or VfsErrorKind.NotFound or VfsErrorKind.NotDirectory)
+        {
+            yield break;
+        }
+
+        if (children.Count == 0)
+        {
+            if (dirKey.Length > 0 && dirKey.StartsWith(prefix, StringComparison.Ordinal) && After(dirKey) && Rolled(dirKey) is var rolled)
+            {
+                if (rolled is null)
+                {
+                    yield return new ListItem(dirKey, Entry.File(dir, 0, DateTimeOffset.UnixEpoch));
+                }
+                else if (rolled != _lastPrefix && After(rolled))
+                {
+                    _lastPrefix = rolled;
+                    yield return new ListItem(rolled, null);
+                }
+            }
+
+            yield break;
+        }
+
+        children.Sort((a, b) => Utf8Order.CompareKeys(a.Key, b.Key));
+        foreach (var (key, entry) in children)
+        {
+            if (!entry.IsDirectory)
+            {
+                if (!key.StartsWith(prefix, StringComparison.Ordinal) || !After(key))
+                {
+                    continue;
+                }
+
+                if (Rolled(key) is { } common)
+                {
+                    if (common != _lastPrefix && After(common))
+                    {
+                        _lastPrefix = common;
+                        yield return new ListItem(common, null);
+                    }
+
+                    continue;
+                }
+
+                yield return new ListItem(key, entry);
+                continue;
+            }
+
+            var inPrefix = key.StartsWith(prefix, StringComparison.Ordinal);
+            if (!inPrefix && !prefix.StartsWith(key, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            // Every key below lies at or before the marker.
+            if (after is not null && Utf8Order.CompareKeys(key, after) < 0 && !after.StartsWith(key, StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            if (inPrefix && Rolled(key) is { } dirCommon && dirCommon.Length <= key.Length)
+            {
+                if (dirCommon != _lastPrefix && After(dirCommon))
+                {
+                    _lastPrefix = dirCommon;
+                    yield return new ListItem(dirCommon, null);
+                }
+
+                continue;
+            }
+
+            await foreach (var item in WalkDirectoryAsync(entry.Path, key, cancellationToken).ConfigureAwait(false))
+            {
+                yield return item;
+            }
+        }
+    }
+
+    private bool After(string key) => after is null || Utf8Order.CompareKeys(key, after) > 0;
+
+    /// <summary>The common prefix a key rolls up into, or null when the delimiter does not occur after the prefix.</summary>
+    private string? Rolled(string key)
+    {
+        if (string.IsNullOrEmpty(delimiter))
+        {
+            return null;
+        }
+
+        var i = key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+        return i < 0 ? null : key[..(i + delimiter.Length)];
+    }
+}

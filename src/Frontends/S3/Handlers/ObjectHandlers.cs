@@ -1,0 +1,196 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using VfsGateway.Frontends.S3.Xml;
+using VfsGateway.Vfs;
+using VfsGateway.Vfs.Metadata;
+
+namespace VfsGateway.Frontends.S3.Handlers;
+
+/// <summary>HeadObject, GetObject, PutObject, DeleteObject.</summary>
+internal sealed class ObjectHandlers(S3Context c)
+{
+    private static readonly Dictionary<string, string> NoChecksums = [];
+
+    private static readonly (string Parameter, string Header)[] ResponseOverrides =
+    [
+        ("response-content-type", "Content-Type"),
+        ("response-content-language", "Content-Language"),
+        ("response-expires", "Expires"),
+        ("response-cache-control", "Cache-Control"),
+        ("response-content-disposition", "Content-Disposition"),
+        ("response-content-encoding", "Content-Encoding"),
+    ];
+
+    public async Task GetObjectAsync(S3Request r, bool headOnly)
+    {
+        var ct = r.Context.RequestAborted;
+        var entry = r.IsDirectoryMarker ? await StatDirectoryMarkerAsync(r).ConfigureAwait(false) : await c.StatObjectAsync(r, r.ObjectPath).ConfigureAwait(false);
+        var meta = await c.DescribeAsync(entry, ct).ConfigureAwait(false);
+        var response = r.Context.Response;
+        var etag = meta.ETag!;
+        response.Headers.ETag = etag;
+        response.Headers.LastModified = S3Xml.HttpDate(entry.ModTime);
+        if (S3Conditions.CheckRead(r, etag, entry.ModTime) is { } failed)
+        {
+            if (failed == S3Error.NotModified)
+            {
+                response.StatusCode = StatusCodes.Status304NotModified;
+                return;
+            }
+
+            throw new S3Exception(failed);
+        }
+
+        if (r.Query("partNumber") is { } part && part != "1")
+        {
+            throw new S3Exception(S3Error.InvalidPartNumber);
+        }
+
+        response.Headers.ContentRange = $"bytes */{entry.Size}";
+        var range = S3Ranges.Parse(r.Header("Range"), entry.Size);
+        response.Headers.ContentRange = default;
+        response.Headers.AcceptRanges = "bytes";
+        response.ContentType = meta.ContentType ?? "binary/octet-stream";
+        foreach (var (name, value) in meta.Headers)
+        {
+            response.Headers[name] = value;
+        }
+
+        foreach (var (name, value) in meta.UserMetadata)
+        {
+            response.Headers["x-amz-meta-" + name] = value;
+        }
+
+        // A whole-object checksum describes the whole object only: AWS leaves it out of ranged reads
+        // (and SDKs that asked for it validate the body against it).
+        if (range is null && string.Equals(r.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
+        {
+            foreach (var (name, value) in meta.Checksums)
+            {
+                response.Headers[name] = value;
+            }
+        }
+
+        foreach (var (parameter, header) in ResponseOverrides)
+        {
+            if (r.Query(parameter) is { } value)
+            {
+                response.Headers[header] = value;
+            }
+        }
+
+        var (offset, count) = range is { } rg ? (rg.Offset, rg.Length!.Value) : (0L, entry.Size);
+        if (range is not null)
+        {
+            response.StatusCode = StatusCodes.Status206PartialContent;
+            response.Headers.ContentRange = $"bytes {offset}-{offset + count - 1}/{entry.Size}";
+        }
+
+        response.ContentLength = count;
+        if (headOnly || count == 0)
+        {
+            return;
+        }
+
+        var stream = await c.Vfs.OpenReadAsync(r.ObjectPath, range, ct).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            await StreamCopier.CopyAsync(stream, response.Body, count, null, ct).ConfigureAwait(false);
+        }
+    }
+
+    public async Task PutObjectAsync(S3Request r)
+    {
+        var ct = r.Context.RequestAborted;
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
+        if (r.IsDirectoryMarker)
+        {
+            await PutDirectoryMarkerAsync(r).ConfigureAwait(false);
+            return;
+        }
+
+        // With a backend that checks conditions itself (and no per-instance cache in between) the check
+        // is atomic with the write, so two gateway instances racing If-None-Match: * cannot both win.
+        var condition = S3Context.WriteConditionOf(r);
+        if (condition is not null && !c.AtomicConditions)
+        {
+            await c.CheckWriteConditionsAsync(r, condition).ConfigureAwait(false);
+        }
+
+        var body = S3Body.Open(r, S3Body.MaxObjectSize, computeMd5: c.Options.EtagHash == S3EtagHash.Md5);
+        var userMetadata = S3Metadata.UserMetadataOf(r);
+        var contentType = r.Header("Content-Type");
+        var headers = S3Metadata.StoredHeadersOf(r);
+        ObjectMetadata? stored = null;
+        var options = new PutOptions(
+            body.ExpectedLength,
+            S3Metadata.ModTimeOf(userMetadata),
+            contentType,
+            userMetadata.Count > 0 ? userMetadata : null)
+        {
+            // Runs once the Vfs has read the body: a consumer that stopped at the declared length
+            // has not seen the trailers yet, so the last checks run here, before the write counts.
+            ObjectMetadataProvider = async ct2 =>
+            {
+                await body.DrainAsync(ct2).ConfigureAwait(false);
+                stored = new ObjectMetadata
+                {
+                    ContentType = contentType,
+                    Headers = headers,
+                    UserMetadata = userMetadata,
+                    ETag = body.Md5 is { } md5 ? S3Metadata.Quote(Convert.ToHexStringLower(md5)) : null,
+                    Checksums = body.VerifiedChecksum is { } c ? new Dictionary<string, string> { [c.Key] = c.Value } : NoChecksums,
+                };
+                return stored;
+            },
+            Condition = c.AtomicConditions ? condition : null,
+        };
+        var entry = await c.Vfs.PutAsync(r.ObjectPath, body, options, ct).ConfigureAwait(false);
+        var etag = stored?.ETag ?? S3Context.DerivedETag(entry);
+        c.ETags.Set(entry, etag);
+        r.Context.Response.Headers.ETag = etag;
+        if (body.VerifiedChecksum is { } checksum)
+        {
+            r.Context.Response.Headers[checksum.Key] = checksum.Value;
+        }
+    }
+
+    public async Task DeleteObjectAsync(S3Request r)
+    {
+        var ct = r.Context.RequestAborted;
+        await c.DeleteOneAsync(r, r.ObjectPath, r.IsDirectoryMarker, ct).ConfigureAwait(false);
+        r.Context.Response.StatusCode = StatusCodes.Status204NoContent;
+    }
+
+    private async Task PutDirectoryMarkerAsync(S3Request r)
+    {
+        var body = S3Body.Open(r, 0, computeMd5: false);
+        await body.DrainAsync(r.Context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            await c.Vfs.MkdirAsync(r.ObjectPath, r.Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.AlreadyExists or VfsErrorKind.NotDirectory)
+        {
+            throw new S3Exception(S3Error.InvalidRequest, $"'{r.Key}' cannot be a folder: an object of that name exists.");
+        }
+
+        r.Context.Response.Headers.ETag = S3Metadata.Quote(S3Context.EmptyMd5);
+    }
+
+    /// <summary>A directory-marker key ("dir/") reads as an empty object while the directory exists.</summary>
+    private async Task<Entry> StatDirectoryMarkerAsync(S3Request r)
+    {
+        var entry = await c.TryStatAsync(r.ObjectPath, r.Context.RequestAborted).ConfigureAwait(false);
+        if (entry is { IsDirectory: true })
+        {
+            return Entry.File(r.ObjectPath, 0, entry.ModTime);
+        }
+
+        await c.RequireBucketAsync(r).ConfigureAwait(false);
+        throw new S3Exception(S3Error.NoSuchKey);
+    }
+
+}

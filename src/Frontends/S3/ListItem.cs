@@ -1,9 +1,0 @@
-using VfsGateway.Vfs;
-
-namespace VfsGateway.Frontends.S3;
-
-/// <summary>One row of a listing: an object (with its entry) or a common prefix.</summary>
-internal sealed record ListItem(string Key, Entry? Entry)
-{
-    public bool IsPrefix => Entry is null;
-}

@@ -1,0 +1,76 @@
+using System.Globalization;
+using System.Text;
+using VfsGateway.Vfs.Metadata;
+
+namespace VfsGateway.Frontends.S3;
+
+/// <summary>What an S3 write keeps besides the bytes: user metadata, stored headers, rclone's mtime, quoted ETags.</summary>
+internal static class S3Metadata
+{
+    private static readonly string[] StoredHeaders = ["Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"];
+
+    private const int MaxUserMetadataBytes = 2048;
+
+    public static string Quote(string etag) => "\"" + etag + "\"";
+
+    public static Dictionary<string, string> UserMetadataOf(S3Request r)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, values) in r.Context.Request.Headers)
+        {
+            if (name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
+            {
+                result[name["x-amz-meta-".Length..].ToLowerInvariant()] = values.ToString();
+            }
+        }
+
+        // AWS: the user-defined metadata (names and values, UTF-8 bytes) is limited to 2 KB.
+        var size = result.Sum(m => Encoding.UTF8.GetByteCount(m.Key) + Encoding.UTF8.GetByteCount(m.Value));
+        if (size > MaxUserMetadataBytes)
+        {
+            throw new S3Exception(S3Error.MetadataTooLarge, $"Your metadata headers are {size} bytes; the limit is {MaxUserMetadataBytes} bytes.");
+        }
+
+        return result;
+    }
+
+    public static Dictionary<string, string> StoredHeadersOf(S3Request r)
+    {
+        var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var name in StoredHeaders)
+        {
+            if (r.Header(name) is not { } value)
+            {
+                continue;
+            }
+
+            // aws-chunked is transfer framing, not a property of the object.
+            if (name == "Content-Encoding")
+            {
+                value = string.Join(',', value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(v => v != "aws-chunked"));
+                if (value.Length == 0)
+                {
+                    continue;
+                }
+            }
+
+            result[name] = value;
+        }
+
+        return result;
+    }
+
+    /// <summary>rclone stores the source modification time as x-amz-meta-mtime (Unix seconds with up to nine decimals).</summary>
+    public static DateTimeOffset? ModTimeOf(IReadOnlyDictionary<string, string> userMetadata) =>
+        userMetadata.TryGetValue("mtime", out var value) && decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds) && seconds is > 0 and < 253402300799m
+            ? DateTimeOffset.UnixEpoch.AddTicks((long)(seconds * TimeSpan.TicksPerSecond))
+            : null;
+
+    /// <summary>Begin's metadata of a multipart upload: what a PutObject of the same request would keep.</summary>
+    public static ObjectMetadata OfRequest(S3Request r) => new()
+    {
+        ContentType = r.Header("Content-Type"),
+        Headers = StoredHeadersOf(r),
+        UserMetadata = UserMetadataOf(r),
+    };
+}

@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.AzureBlob;
+
+public sealed class AzureBlobBackendTests(AzureBlobSharedKeyFixture fixture) : BackendConformanceTests(fixture), IClassFixture<AzureBlobSharedKeyFixture>;

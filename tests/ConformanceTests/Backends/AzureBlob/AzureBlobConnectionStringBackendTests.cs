@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.AzureBlob;
+
+public sealed class AzureBlobConnectionStringBackendTests(AzureBlobConnectionStringFixture fixture) : BackendConformanceTests(fixture), IClassFixture<AzureBlobConnectionStringFixture>;

@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.AzureBlob;
+
+public sealed class AzureBlobVfsTests(AzureBlobSharedKeyFixture fixture) : VfsConformanceTests(fixture), IClassFixture<AzureBlobSharedKeyFixture>;

@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.Ftp;
+
+public sealed class PureFtpdTlsBackendTests(PureFtpdTlsFixture fixture) : BackendConformanceTests(fixture), IClassFixture<PureFtpdTlsFixture>;

@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.S3;
+
+public sealed class GatewayS3BackendTests(GatewayS3Fixture fixture) : BackendConformanceTests(fixture), IClassFixture<GatewayS3Fixture>;

@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.S3;
+
+public sealed class GatewayS3VfsTests(GatewayS3Fixture fixture) : VfsConformanceTests(fixture), IClassFixture<GatewayS3Fixture>;

@@ -1,0 +1,3 @@
+namespace VfsGateway.ConformanceTests.Backends.S3;
+
+public sealed class S3rverVfsTests(S3rverFixture fixture) : VfsConformanceTests(fixture), IClassFixture<S3rverFixture>;

@@ -1,0 +1,85 @@
+namespace VfsGateway.TestSupport;
+
+/// <summary>Finds the built `gateway` (src/Cli) that the tests run as a real process (integration tests; conformance fixtures that use `gateway serve s3` as a backing server).</summary>
+internal static class GatewayBinary
+{
+    private static readonly Lazy<string> DllPath = new(Locate);
+
+    /// <summary>gateway.dll, run as `dotnet gateway.dll …`. GATEWAY_DLL overrides the search.</summary>
+    public static string Dll => DllPath.Value;
+
+    /// <summary>The dotnet host that runs the tests (DOTNET_HOST_PATH is set by `dotnet test`).</summary>
+    public static string Dotnet
+    {
+        get
+        {
+            var host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            if (!string.IsNullOrEmpty(host) && File.Exists(host))
+            {
+                return host;
+            }
+
+            var path = Environment.GetEnvironmentVariable("PATH") ?? "/usr/local/bin:/usr/bin:/bin";
+            return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).Select(d => Path.Combine(d, "dotnet")).FirstOrDefault(File.Exists)
+                ?? throw new InvalidOperationException("the dotnet host is not on PATH");
+        }
+    }
+
+    /// <summary>The command line that starts the gateway: dotnet, then gateway.dll.</summary>
+    public static IReadOnlyList<string> CommandPrefix => [Dotnet, Dll];
+
+    private static string Locate()
+    {
+        var explicitPath = Environment.GetEnvironmentVariable("GATEWAY_DLL");
+        if (!string.IsNullOrEmpty(explicitPath))
+        {
+            return File.Exists(explicitPath)
+                ? Path.GetFullPath(explicitPath)
+                : throw new InvalidOperationException($"GATEWAY_DLL={explicitPath} does not exist");
+        }
+
+        // The test assembly lives in tests/IntegrationTests/bin/<Configuration>/<tfm>/; prefer the Cli build
+        // of the same configuration, which has its own runtimeconfig.json and deps.json.
+        var baseDir = AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar);
+        var tfm = Path.GetFileName(baseDir);
+        var configuration = Path.GetFileName(Path.GetDirectoryName(baseDir)) ?? "Debug";
+        var candidates = new List<string>();
+        var root = RepositoryRoot();
+        if (root is not null)
+        {
+            candidates.Add(Path.Combine(root, "src", "Cli", "bin", configuration, tfm, "gateway.dll"));
+            candidates.Add(Path.Combine(root, "src", "Cli", "bin", configuration == "Release" ? "Debug" : "Release", tfm, "gateway.dll"));
+        }
+
+        // The project reference also copies gateway.dll next to the tests; usable when its runtimeconfig came along.
+        if (File.Exists(Path.Combine(baseDir, "gateway.runtimeconfig.json")))
+        {
+            candidates.Add(Path.Combine(baseDir, "gateway.dll"));
+        }
+
+        foreach (var candidate in candidates)
+        {
+            if (File.Exists(candidate) && File.Exists(Path.ChangeExtension(candidate, ".runtimeconfig.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException(
+            "the built gateway was not found; build it first (dotnet build VfsGateway.sln) or set GATEWAY_DLL. Looked at: "
+            + string.Join(", ", candidates));
+    }
+
+    private static string? RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "VfsGateway.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        return null;
+    }
+}
