@@ -50,7 +50,11 @@ internal static class ResticRouteParser
         for (var i = 0; i < count; i++)
         {
             var raw = path[1..][ranges[i]];
-            var segment = raw.Contains('%') ? Uri.UnescapeDataString(raw.ToString()) : raw.ToString();
+            if (!PercentDecoding.TryDecode(raw.ToString(), out var segment))
+            {
+                return ResticRouteResult.BadRequest;
+            }
+
             if (CheckSegment(segment) is { } refused)
             {
                 return refused;

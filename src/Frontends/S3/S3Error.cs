@@ -15,6 +15,8 @@ internal sealed record S3Error(string Code, int Status, string Message)
     public static readonly S3Error InternalError = new("InternalError", 500, "We encountered an internal error. Please try again.");
     public static readonly S3Error InvalidAccessKeyId = new("InvalidAccessKeyId", 403, "The AWS access key Id you provided does not exist in our records.");
     public static readonly S3Error InvalidArgument = new("InvalidArgument", 400, "Invalid Argument");
+    public static readonly S3Error MetadataTooLarge = new("MetadataTooLarge", 400, "Your metadata headers exceed the maximum allowed metadata size.");
+    public static readonly S3Error InvalidUri = new("InvalidURI", 400, "Couldn't parse the specified URI.");
     public static readonly S3Error InvalidBucketName = new("InvalidBucketName", 400, "The specified bucket is not valid.");
     public static readonly S3Error InvalidDigest = new("InvalidDigest", 400, "The Content-MD5 or checksum you specified is not valid.");
     public static readonly S3Error InvalidPart = new("InvalidPart", 400, "One or more of the specified parts could not be found. The part might not have been uploaded, or the specified entity tag might not have matched the part's entity tag.");

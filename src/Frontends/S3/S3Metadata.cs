@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text;
 using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Frontends.S3;
@@ -7,6 +8,8 @@ namespace VfsGateway.Frontends.S3;
 internal static class S3Metadata
 {
     private static readonly string[] StoredHeaders = ["Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"];
+
+    private const int MaxUserMetadataBytes = 2048;
 
     public static string Quote(string etag) => "\"" + etag + "\"";
 
@@ -19,6 +22,13 @@ internal static class S3Metadata
             {
                 result[name["x-amz-meta-".Length..].ToLowerInvariant()] = values.ToString();
             }
+        }
+
+        // AWS: the user-defined metadata (names and values, UTF-8 bytes) is limited to 2 KB.
+        var size = result.Sum(m => Encoding.UTF8.GetByteCount(m.Key) + Encoding.UTF8.GetByteCount(m.Value));
+        if (size > MaxUserMetadataBytes)
+        {
+            throw new S3Exception(S3Error.MetadataTooLarge, $"Your metadata headers are {size} bytes; the limit is {MaxUserMetadataBytes} bytes.");
         }
 
         return result;

@@ -76,7 +76,7 @@ internal sealed class S3Request
     {
         var request = new S3Request(context, requestId);
         var (rawPath, rawQuery) = SplitTarget(context);
-        request.DecodedPath = Uri.UnescapeDataString(rawPath);
+        request.DecodedPath = StrictDecode(rawPath);
         request.QueryPairs = ParseQuery(rawQuery);
 
         var path = request.DecodedPath;
@@ -188,5 +188,11 @@ internal sealed class S3Request
         return pairs;
     }
 
-    private static string Decode(string s) => Uri.UnescapeDataString(s.Replace('+', ' '));
+    private static string Decode(string s) => StrictDecode(s.Replace('+', ' '));
+
+    /// <summary>Percent-decodes a path, query part or header; malformed escapes and invalid UTF-8 are 400 InvalidURI.</summary>
+    internal static string StrictDecode(string s) =>
+        PercentDecoding.TryDecode(s, out var decoded)
+            ? decoded
+            : throw new S3Exception(S3Error.InvalidUri, "The request contains a malformed percent-escape or bytes that are not valid UTF-8.");
 }

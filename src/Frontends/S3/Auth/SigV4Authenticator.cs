@@ -127,7 +127,8 @@ internal sealed class SigV4Authenticator(S3Options options, TimeProvider time)
         var amzDate = Required("X-Amz-Date");
         var signedHeaders = Required("X-Amz-SignedHeaders");
         var signature = Required("X-Amz-Signature");
-        if (!int.TryParse(Required("X-Amz-Expires"), NumberStyles.None, CultureInfo.InvariantCulture, out var expires) || expires is < 1 or > MaxExpiresSeconds)
+        // AWS: a negative or too large value is a malformed request (400); 0 is a URL that expired when it was made (403).
+        if (!int.TryParse(Required("X-Amz-Expires"), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expires) || expires is < 0 or > MaxExpiresSeconds)
         {
             throw new S3Exception(S3Error.AuthorizationQueryParametersError, "X-Amz-Expires must be between 1 and 604800 seconds");
         }
@@ -143,7 +144,7 @@ internal sealed class SigV4Authenticator(S3Options options, TimeProvider time)
             throw new S3Exception(S3Error.AccessDenied, "Request is not valid yet");
         }
 
-        if (now > date.AddSeconds(expires))
+        if (expires == 0 || now > date.AddSeconds(expires))
         {
             throw new S3Exception(S3Error.AccessDenied, "Request has expired");
         }

@@ -125,7 +125,7 @@ internal sealed partial class S3Context
             header = header[..query];
         }
 
-        var decoded = Uri.UnescapeDataString(header);
+        var decoded = S3Request.StrictDecode(header);
         if (decoded.StartsWith('/'))
         {
             decoded = decoded[1..];
