@@ -126,10 +126,18 @@ internal sealed partial class S3Frontend : IHttpFrontend
 
             await WriteErrorAsync(context, error, e.Message, resource, requestId, []).ConfigureAwait(false);
         }
-        catch (BadHttpRequestException e)
+        catch (IOException e) when (e.InnerException is OverflowException)
         {
-            error = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? S3Error.EntityTooLarge : S3Error.IncompleteBody;
-            await WriteErrorAsync(context, error, e.Message, resource, requestId, []).ConfigureAwait(false);
+            // Kestrel reports a chunk size that overflows as an IOException ("Bad chunk size data"), not as a bad request.
+            error = S3Error.IncompleteBody;
+            await WriteErrorAsync(context, error, "The chunked request body is malformed (bad chunk size).", resource, requestId, []).ConfigureAwait(false);
+        }
+        catch (Exception e) when (BadRequestIn(e) is { } bad)
+        {
+            // Kestrel's verdict on the body framing (bad chunk sizes, a body shorter than Content-Length),
+            // also when it surfaces wrapped by a stream or task between the socket and the backend.
+            error = bad.StatusCode == StatusCodes.Status413PayloadTooLarge ? S3Error.EntityTooLarge : S3Error.IncompleteBody;
+            await WriteErrorAsync(context, error, bad.Message, resource, requestId, []).ConfigureAwait(false);
         }
         catch (Exception e) when (context.RequestAborted.IsCancellationRequested && e is OperationCanceledException or IOException)
         {
@@ -144,6 +152,24 @@ internal sealed partial class S3Frontend : IHttpFrontend
         }
 
         return error.Code;
+    }
+
+    private static BadHttpRequestException? BadRequestIn(Exception e)
+    {
+        for (Exception? inner = e; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is BadHttpRequestException bad)
+            {
+                return bad;
+            }
+
+            if (inner is AggregateException { InnerExceptions.Count: 1 } aggregate)
+            {
+                return BadRequestIn(aggregate.InnerExceptions[0]);
+            }
+        }
+
+        return null;
     }
 
     private static async Task WriteErrorAsync(HttpContext context, S3Error error, string message, string resource, string requestId, IReadOnlyList<KeyValuePair<string, string>> details)
