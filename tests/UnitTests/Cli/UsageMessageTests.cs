@@ -67,42 +67,4 @@ public sealed class UsageMessageTests : IDisposable
 
         Assert.Equal($"gateway: cannot listen on 127.0.0.1:{port}: address already in use", harness.Error.Text.TrimEnd());
     }
-
-    [Fact]
-    public async Task Serve_LocalRootIsAFile_RefusedAtStartup()
-    {
-        var file = Path.Combine(_dir, "not-a-dir");
-        await File.WriteAllTextAsync(file, "x");
-        var harness = new CliHarness();
-
-        Assert.Equal(ExitCodes.Error, await harness.RunAsync("serve", "restic", "--no-auth", "--addr", "127.0.0.1:0", file));
-
-        Assert.Equal($"gateway: cannot serve remote 'local:{file}': its root '{file}' cannot be used: it is a file, not a directory", harness.Error.Text.TrimEnd());
-    }
-
-    [Fact]
-    public async Task Serve_LocalRootMissing_IsCreated()
-    {
-        var root = Path.Combine(_dir, "a", "b");
-        var harness = new CliHarness();
-        using var cts = new CancellationTokenSource();
-
-        var run = harness.RunAsync(cts.Token, "serve", "s3", "--no-auth", "--addr", "127.0.0.1:0", "--cache-dir", Path.Combine(_dir, "cache"), root);
-        await harness.Error.WaitForAsync(new System.Text.RegularExpressions.Regex("serving S3"), TimeSpan.FromSeconds(30));
-
-        Assert.True(Directory.Exists(root));
-        await cts.CancelAsync();
-        Assert.Equal(0, await run.WaitAsync(TimeSpan.FromSeconds(30)));
-    }
-
-    [Theory]
-    [InlineData("--apend-only", "--append-only")]
-    [InlineData("--prometehus-no-auth", "--prometheus-no-auth")]
-    [InlineData("--totally-different", null)]
-    public void Suggest_NearestWithinSmallDistance(string typed, string? expected)
-    {
-        var suggestion = UsageErrors.Suggest(typed, ["--append-only", "--prometheus", "--prometheus-no-auth", "--private-repos"]);
-
-        Assert.Equal(expected is null ? string.Empty : $" (did you mean {expected}?)", suggestion);
-    }
 }
