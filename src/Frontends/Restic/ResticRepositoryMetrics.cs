@@ -102,8 +102,76 @@ internal sealed class ResticRepositoryMetrics
         return new Repository(this, label, size, lastWrite, lastSnapshot);
     }
 
+    /// <summary>
+    /// Starting values from a walk of the whole remote made anyway (the --max-size usage scan):
+    /// every repository found there is measured without a walk of its own.
+    /// </summary>
+    public Seed BeginSeed() => new(this);
+
     private static DateTimeOffset Max(DateTimeOffset? current, DateTimeOffset candidate) =>
         current is { } c && c >= candidate ? c : candidate;
+
+    /// <summary>Collects files of a full walk by repository; <see cref="Complete"/> publishes them.</summary>
+    public sealed class Seed(ResticRepositoryMetrics owner)
+    {
+        private readonly Dictionary<string, (long Size, DateTimeOffset? LastWrite, DateTimeOffset? LastSnapshot)> _found = new(StringComparer.Ordinal);
+
+        /// <summary>Counts a file when it is a repository's config or object (by restic's layout); anything else is not a repository's.</summary>
+        public void Add(Entry file)
+        {
+            ArgumentNullException.ThrowIfNull(file);
+            if (!TryRepositoryOf(file.Path, out var repository, out var snapshot))
+            {
+                return;
+            }
+
+            _found.TryGetValue(repository, out var figures);
+            _found[repository] = (
+                figures.Size + file.Size,
+                Max(figures.LastWrite, file.ModTime),
+                snapshot ? Max(figures.LastSnapshot, file.ModTime) : figures.LastSnapshot);
+        }
+
+        public void Complete()
+        {
+            foreach (var (label, figures) in _found)
+            {
+                var repository = new Repository(owner, label, figures.Size, figures.LastWrite, figures.LastSnapshot);
+                owner._repositories[label] = new Lazy<Task<Repository>>(Task.FromResult(repository));
+            }
+        }
+
+        /// <summary>REPO/config, REPO/{keys,locks,snapshots,index}/ID or REPO/data/XX/ID.</summary>
+        private static bool TryRepositoryOf(VfsPath path, out string repository, out bool snapshot)
+        {
+            repository = string.Empty;
+            snapshot = false;
+            var parent = path.Parent;
+            if (path.Name == "config")
+            {
+                repository = parent.Value;
+                return true;
+            }
+
+            if (parent.IsRoot)
+            {
+                return false;
+            }
+
+            switch (parent.Name)
+            {
+                case "keys" or "locks" or "snapshots" or "index":
+                    repository = parent.Parent.Value;
+                    snapshot = parent.Name == "snapshots";
+                    return true;
+                case { Length: 2 } when !parent.Parent.IsRoot && parent.Parent.Name == "data":
+                    repository = parent.Parent.Parent.Value;
+                    return true;
+                default:
+                    return false;
+            }
+        }
+    }
 
     /// <summary>One repository's figures; updates are serialized so size and gauges agree.</summary>
     public sealed class Repository

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using VfsGateway.Backends.Memory;
 using VfsGateway.Frontends.Restic;
 using VfsGateway.UnitTests.Frontends.Http.Metrics;
 using VfsGateway.Vfs;
@@ -84,6 +85,38 @@ public sealed class ResticFrontendRepoMetricsTests
         Assert.Equal(7 + 20 + 1000 + 30, values["rest_server_repo_size_bytes{repo=\"old\"}"]);
         Assert.InRange(values["rest_server_repo_last_snapshot_timestamp_seconds{repo=\"old\"}"], snapshotTime, snapshotTime + 1);
         Assert.False(values.ContainsKey("rest_server_repo_size_bytes{repo=\"old/nested\"}"));
+    }
+
+    [Fact]
+    public async Task RepoMetrics_WithMaxSize_SeededFromTheStartupScan()
+    {
+        var backend = new MemoryBackend(new MemoryOptions(VfsPath.Root));
+        var snapshot = ResticTestHost.RandomBytes(20);
+        await PutBackendAsync(backend, "a/config", new byte[7]);
+        await PutBackendAsync(backend, $"a/snapshots/{ResticTestHost.Sha256Hex(snapshot)}", snapshot);
+        await PutBackendAsync(backend, "a/data/ab/" + new string('a', 64), new byte[1000]);
+        await PutBackendAsync(backend, "a/b/keys/" + new string('b', 64), new byte[300]);
+        await PutBackendAsync(backend, "config", new byte[2]);
+        await PutBackendAsync(backend, "notes.txt", new byte[50]);
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, Prometheus = true, MaxSize = 1_000_000 }, backend);
+
+        var (seeded, values) = await ScrapeAsync(host);
+        await host.UploadAsync("/a", "keys", ResticTestHost.RandomBytes(30));
+        var (_, after) = await ScrapeAsync(host);
+
+        Assert.Equal(1027, values["rest_server_repo_size_bytes{repo=\"a\"}"]);
+        Assert.Equal(300, values["rest_server_repo_size_bytes{repo=\"a/b\"}"]);
+        Assert.Equal(2, values["rest_server_repo_size_bytes{repo=\"\"}"]);
+        Assert.True(values.ContainsKey("rest_server_repo_last_snapshot_timestamp_seconds{repo=\"a\"}"));
+        Assert.False(values.ContainsKey("rest_server_repo_last_snapshot_timestamp_seconds{repo=\"a/b\"}"));
+        Assert.Empty(PrometheusFormat.Validate(seeded));
+        Assert.Equal(1057, after["rest_server_repo_size_bytes{repo=\"a\"}"]);
+    }
+
+    private static async Task PutBackendAsync(MemoryBackend backend, string path, byte[] content)
+    {
+        using var stream = new MemoryStream(content);
+        await backend.PutAsync(VfsPath.Parse(path), stream, new PutOptions(content.Length), CancellationToken.None);
     }
 
     private static async Task PutDirectAsync(ResticTestHost host, string path, byte[] content)
