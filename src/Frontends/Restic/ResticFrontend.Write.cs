@@ -27,6 +27,7 @@ public sealed partial class ResticFrontend
 
         // Registered before the look, so parallel uploads of this name count it once.
         using var upload = _quota?.Begin(route.Path);
+        using var tracked = repository?.Begin(route.Path);
 
         // Only look first when the answer matters: it costs a round trip on remote backends.
         var appendOnly = IsAppendOnly(user, route);
@@ -55,7 +56,7 @@ public sealed partial class ResticFrontend
         upload?.Commit(existing?.Size, body.BytesRead);
 
         _metrics?.Write(user, route, body.BytesRead);
-        repository?.Written(route.Type, body.BytesRead, existing?.Size ?? 0);
+        tracked?.Commit(route.Type, existing?.Size, body.BytesRead);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 

@@ -179,6 +179,7 @@ internal sealed class ResticRepositoryMetrics
         private readonly ResticRepositoryMetrics _owner;
         private readonly string _label;
         private readonly object _lock = new();
+        private readonly Dictionary<VfsPath, PathState> _inFlight = [];
         private long _size;
 
         internal Repository(ResticRepositoryMetrics owner, string label, long size, DateTimeOffset? lastWrite, DateTimeOffset? lastSnapshot)
@@ -198,18 +199,85 @@ internal sealed class ResticRepositoryMetrics
             }
         }
 
-        /// <summary>A successful upload of <paramref name="bytes"/> that replaced an object of <paramref name="replaced"/> bytes (0 when new).</summary>
-        public void Written(ResticObjectType type, long bytes, long replaced)
+        /// <summary>
+        /// Registers an upload of <paramref name="path"/> before the caller looks for an existing
+        /// object (as <see cref="ResticQuota.Begin"/>), so that parallel uploads of one name (a
+        /// retry while the first attempt still runs) add its size once.
+        /// </summary>
+        public Upload Begin(VfsPath path)
         {
-            var now = _owner._time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
             lock (_lock)
             {
-                _size += bytes - replaced;
-                _owner._size.WithLabels(_label).Set(_size);
-                _owner._lastWrite.WithLabels(_label).Set(now);
-                if (type == ResticObjectType.Snapshots)
+                if (!_inFlight.TryGetValue(path, out var state))
                 {
-                    _owner._lastSnapshot.WithLabels(_label).Set(now);
+                    state = new PathState();
+                    _inFlight.Add(path, state);
+                }
+
+                state.Uploads++;
+                return new Upload(this, path, state);
+            }
+        }
+
+        private void Written(ResticObjectType type, long bytes, long replaced)
+        {
+            var now = _owner._time.GetUtcNow().ToUnixTimeMilliseconds() / 1000.0;
+            _size += bytes - replaced;
+            _owner._size.WithLabels(_label).Set(_size);
+            _owner._lastWrite.WithLabels(_label).Set(now);
+            if (type == ResticObjectType.Snapshots)
+            {
+                _owner._lastSnapshot.WithLabels(_label).Set(now);
+            }
+        }
+
+        internal sealed class PathState
+        {
+            public int Uploads { get; set; }
+
+            public long? Committed { get; set; }
+        }
+
+        /// <summary>One upload's view of its path; dispose it on every path out.</summary>
+        public sealed class Upload : IDisposable
+        {
+            private readonly Repository _repository;
+            private readonly VfsPath _path;
+            private readonly PathState _state;
+            private bool _disposed;
+
+            internal Upload(Repository repository, VfsPath path, PathState state)
+            {
+                _repository = repository;
+                _path = path;
+                _state = state;
+            }
+
+            /// <summary>The upload succeeded with <paramref name="size"/> bytes; <paramref name="existingSize"/> is what the caller found before it started.</summary>
+            public void Commit(ResticObjectType type, long? existingSize, long size)
+            {
+                lock (_repository._lock)
+                {
+                    var replaced = _state.Committed ?? existingSize ?? 0;
+                    _state.Committed = size;
+                    _repository.Written(type, size, replaced);
+                }
+            }
+
+            public void Dispose()
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                _disposed = true;
+                lock (_repository._lock)
+                {
+                    if (--_state.Uploads == 0)
+                    {
+                        _repository._inFlight.Remove(_path);
+                    }
                 }
             }
         }
