@@ -119,13 +119,18 @@ public sealed class ResticFrontendRepoMetricsTests
         await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, Prometheus = true });
         var content = ResticTestHost.RandomBytes(100);
         var path = $"/repo/keys/{ResticTestHost.Sha256Hex(content)}";
-        var slow = new GatedStream(content);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var slow = new GatedStream(content, gate.Task);
 
         // The first upload has looked (nothing there) and is streaming when the retry starts and finishes.
         var first = host.SendBodyAsync("POST", path, slow, content.Length);
-        await slow.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (var i = 0; slow.Position == 0 && i < 2000; i++)
+        {
+            await Task.Delay(5);
+        }
+
         var retry = await host.SendBodyAsync("POST", path, new MemoryStream(content), content.Length);
-        slow.Gate.SetResult();
+        gate.SetResult();
         var done = await first.WaitAsync(TimeSpan.FromSeconds(10));
         var (_, values) = await ScrapeAsync(host);
 
@@ -162,58 +167,5 @@ public sealed class ResticFrontendRepoMetricsTests
         }
 
         return (text, values);
-    }
-
-    /// <summary>A body that serves its first byte, then waits for <see cref="Gate"/> before the rest.</summary>
-    private sealed class GatedStream(byte[] data) : Stream
-    {
-        private int _position;
-
-        public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public TaskCompletionSource Gate { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position
-        {
-            get => _position;
-            set => throw new NotSupportedException();
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            if (_position > 0)
-            {
-                await Gate.Task.WaitAsync(cancellationToken);
-            }
-
-            var n = Math.Min(_position == 0 ? 1 : buffer.Length, data.Length - _position);
-            data.AsSpan(_position, n).CopyTo(buffer.Span);
-            _position += n;
-            Started.TrySetResult();
-            return n;
-        }
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }
