@@ -14,7 +14,6 @@ namespace VfsGateway.Frontends.Restic;
 internal sealed class ResticRepositoryMetrics
 {
     private static readonly string[] LabelNames = ["repo"];
-    private static readonly string[] TypeDirectories = ["data", "keys", "locks", "snapshots", "index"];
 
     private readonly ConcurrentDictionary<string, Lazy<Task<Repository>>> _repositories = new(StringComparer.Ordinal);
     private readonly Gauge _size;
@@ -74,7 +73,7 @@ internal sealed class ResticRepositoryMetrics
         {
         }
 
-        foreach (var directory in TypeDirectories)
+        foreach (var directory in ResticFrontend.ObjectDirectories)
         {
             try
             {
