@@ -5,7 +5,8 @@ namespace VfsGateway.Frontends.Restic;
 
 public sealed partial class ResticFrontend
 {
-    private static readonly string[] ObjectDirectories = ["data", "keys", "locks", "snapshots", "index"];
+    /// <summary>The five object type directories of a repository (also what the repository gauges list).</summary>
+    internal static readonly string[] ObjectDirectories = ["data", "keys", "locks", "snapshots", "index"];
     private static readonly string[] FanOut = Enumerable.Range(0, 256).Select(i => i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
     /// <summary>

@@ -22,12 +22,16 @@ public sealed partial class ResticFrontend
             return;
         }
 
+        // Measured (once per repository) before this upload touches storage.
+        var repository = _metrics is null ? null : await _metrics.Repositories.GetAsync(_vfs, route.Repository, cancellationToken).ConfigureAwait(false);
+
         // Registered before the look, so parallel uploads of this name count it once.
         using var upload = _quota?.Begin(route.Path);
+        using var tracked = repository?.Begin(route.Path);
 
         // Only look first when the answer matters: it costs a round trip on remote backends.
         var appendOnly = IsAppendOnly(user, route);
-        var existing = route.Type == ResticObjectType.Config || appendOnly || _quota is not null
+        var existing = route.Type == ResticObjectType.Config || appendOnly || _quota is not null || repository is not null
             ? await TryStatFileAsync(route.Path, cancellationToken).ConfigureAwait(false)
             : null;
         if (existing is not null && (route.Type == ResticObjectType.Config || appendOnly))
@@ -52,6 +56,7 @@ public sealed partial class ResticFrontend
         upload?.Commit(existing?.Size, body.BytesRead);
 
         _metrics?.Write(user, route, body.BytesRead);
+        tracked?.Commit(route.Type, existing?.Size, body.BytesRead);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 
@@ -98,6 +103,7 @@ public sealed partial class ResticFrontend
         }
 
         var cancellationToken = context.RequestAborted;
+        var repository = _metrics is null ? null : await _metrics.Repositories.GetAsync(_vfs, route.Repository, cancellationToken).ConfigureAwait(false);
         long size = 0;
         if (_quota is not null || _metrics is not null)
         {
@@ -122,6 +128,7 @@ public sealed partial class ResticFrontend
 
         _quota?.Release(size);
         _metrics?.Delete(user, route, size);
+        repository?.Deleted(size);
         context.Response.StatusCode = StatusCodes.Status200OK;
     }
 

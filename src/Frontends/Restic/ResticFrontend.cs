@@ -78,7 +78,10 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
         _acl?.Load();
         if (_quota is not null)
         {
-            await _quota.InitializeAsync(_vfs, cancellationToken).ConfigureAwait(false);
+            // One walk for both: the quota's usage and the per-repository gauges' starting values.
+            var seed = _metrics?.Repositories.BeginSeed();
+            await _quota.InitializeAsync(_vfs, cancellationToken, seed is null ? null : seed.Add).ConfigureAwait(false);
+            seed?.Complete();
             LogQuota(_logger, _quota.Used, _quota.MaxSize);
         }
     }

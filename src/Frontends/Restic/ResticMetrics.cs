@@ -23,7 +23,7 @@ internal sealed class ResticMetrics
     private readonly Counter _writeBytes;
     private readonly Counter _writes;
 
-    public ResticMetrics(Func<VfsCacheStats> cacheStats)
+    public ResticMetrics(Func<VfsCacheStats> cacheStats, TimeProvider? time = null)
     {
         _gateway = new GatewayMetrics("restic", cacheStats);
         var factory = _gateway.Factory;
@@ -33,7 +33,11 @@ internal sealed class ResticMetrics
         _reads = factory.CreateCounter("rest_server_blob_read_total", "Total number of blobs read", LabelNames);
         _writeBytes = factory.CreateCounter("rest_server_blob_write_bytes_total", "Total number of bytes written to blobs", LabelNames);
         _writes = factory.CreateCounter("rest_server_blob_write_total", "Total number of blobs written", LabelNames);
+        Repositories = new ResticRepositoryMetrics(factory, time);
     }
+
+    /// <summary>The rest_server_repo_* gauges (size, last snapshot, last write) per repository.</summary>
+    public ResticRepositoryMetrics Repositories { get; }
 
     public void Read(string user, in ResticRoute route, long bytes) => Count(_reads, _readBytes, user, route, bytes);
 

@@ -17,7 +17,8 @@ internal sealed class ResticQuota(long maxSize)
     public long Used => Interlocked.Read(ref _used);
 
     /// <summary>Sums the sizes of every file below the root (rest-server walks its directory the same way).</summary>
-    public async Task InitializeAsync(VirtualFileSystem vfs, CancellationToken cancellationToken)
+    /// <param name="onFile">Also told about each file (the per-repository metrics are seeded from this same walk).</param>
+    public async Task InitializeAsync(VirtualFileSystem vfs, CancellationToken cancellationToken, Action<Entry>? onFile = null)
     {
         long total = 0;
         try
@@ -27,6 +28,7 @@ internal sealed class ResticQuota(long maxSize)
                 if (!entry.IsDirectory)
                 {
                     total += entry.Size;
+                    onFile?.Invoke(entry);
                 }
             }
         }
