@@ -22,6 +22,10 @@ internal static class GatewayCli
         root.Add(serve);
         root.Add(new LsCommand(env).Build());
         root.Add(new HtpasswdCommand(env).Build());
+        root.Add(new ConfigCommand(env).Build());
+        var obscure = new ObscureCommand(env);
+        root.Add(obscure.BuildObscure());
+        root.Add(obscure.BuildReveal());
         root.Add(new VersionCommand(env).Build());
         var backends = new BackendsCommand(env);
         root.Add(backends.Build("backends"));

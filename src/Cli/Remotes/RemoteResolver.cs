@@ -73,7 +73,12 @@ internal sealed class RemoteResolver
             {
                 if (!string.Equals(key, "type", StringComparison.OrdinalIgnoreCase))
                 {
-                    Set(values, registration, key, value, $"{_config.Value.Source}, section [{parsed.Name}]");
+                    // Secrets in the file are obscured as rclone stores them (gateway config create does).
+                    var option = Set(values, registration, key, value, $"{_config.Value.Source}, section [{parsed.Name}]");
+                    if (option.IsSecret)
+                    {
+                        values[option.Name] = Obscure.RevealIfObscured(value);
+                    }
                 }
             }
         }
@@ -120,10 +125,11 @@ internal sealed class RemoteResolver
 
     private string KnownTypes() => string.Join(", ", _registry.All.Select(r => r.Name));
 
-    private static void Set(Dictionary<string, string> values, BackendRegistration registration, string key, string value, string source)
+    private static BackendOption Set(Dictionary<string, string> values, BackendRegistration registration, string key, string value, string source)
     {
         var option = registration.FindOption(key)
             ?? throw new CliException($"{source}: backend '{registration.Name}' has no option '{key}' (see 'gateway backends')");
         values[option.Name] = value;
+        return option;
     }
 }
