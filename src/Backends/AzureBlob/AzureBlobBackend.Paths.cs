@@ -92,7 +92,7 @@ internal sealed partial class AzureBlobBackend
 
     private static string Unquote(ETag etag) => etag.ToString().Trim('"');
 
-    private async ValueTask<bool> HasBlobsBelowAsync(AzureBlobLocation location, VfsPath path, CancellationToken cancellationToken)
+    private static async ValueTask<bool> HasBlobsBelowAsync(AzureBlobLocation location, VfsPath path, CancellationToken cancellationToken)
     {
         try
         {

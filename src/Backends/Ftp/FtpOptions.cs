@@ -186,6 +186,7 @@ public sealed partial record FtpOptions
             : throw Invalid($"ftp idle_timeout '{text}' is not a duration (e.g. 60s, 2m)");
     }
 
+#pragma warning disable IDE0051 // called by the record's synthesized ToString: it keeps the secrets out of logs
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"Destination = {Destination}, Path = {Path}, Password = {(Password is null ? "(none)" : "***")}, ");
@@ -193,6 +194,7 @@ public sealed partial record FtpOptions
         builder.Append(CultureInfo.InvariantCulture, $"Concurrency = {Concurrency}, IdleTimeout = {IdleTimeout}, DisableEpsv = {DisableEpsv}, DisableMlsd = {DisableMlsd}, DisableUtf8 = {DisableUtf8}");
         return true;
     }
+#pragma warning restore IDE0051
 
     private static VfsException Invalid(string message) => new(VfsErrorKind.Invalid, message);
 }

@@ -58,7 +58,7 @@ internal sealed partial class LocalBackend : IMetadataStorage
     /// Called by <see cref="PutAsync"/> once the content is complete and its modification time set:
     /// stores the put's metadata on the open file (or clears what an overwritten file carried).
     /// </summary>
-    private async ValueTask WriteMetadataAsync(SafeFileHandle file, VfsPath path, long size, DateTime modTime, PutOptions options, bool mayHaveOld, CancellationToken cancellationToken)
+    private static async ValueTask WriteMetadataAsync(SafeFileHandle file, VfsPath path, long size, DateTime modTime, PutOptions options, bool mayHaveOld, CancellationToken cancellationToken)
     {
         var metadata = await options.ResolveMetadataAsync(cancellationToken).ConfigureAwait(false);
         int errno;

@@ -127,7 +127,7 @@ internal sealed partial class MemoryBackend : IMultipartUploads
         return ValueTask.CompletedTask;
     }
 
-    private IEnumerable<UploadedPart> ListPartsSnapshot(VfsPath path, string uploadId, CancellationToken cancellationToken)
+    private UploadedPart[] ListPartsSnapshot(VfsPath path, string uploadId, CancellationToken cancellationToken)
     {
         Enter("mplistparts", path, cancellationToken);
         UploadedPart[] parts;
@@ -139,7 +139,7 @@ internal sealed partial class MemoryBackend : IMultipartUploads
         return parts;
     }
 
-    private IEnumerable<MultipartUpload> ListUploadsSnapshot(VfsPath dir, CancellationToken cancellationToken)
+    private MultipartUpload[] ListUploadsSnapshot(VfsPath dir, CancellationToken cancellationToken)
     {
         Enter("mplistuploads", dir, cancellationToken);
         MultipartUpload[] uploads;

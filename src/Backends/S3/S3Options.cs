@@ -248,6 +248,7 @@ public sealed partial record S3Options
         return value * multiplier;
     }
 
+#pragma warning disable IDE0051 // called by the record's synthesized ToString: it keeps the secrets out of logs
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"Bucket = {Bucket ?? "(all)"}, Prefix = {Prefix}, Endpoint = {Endpoint ?? "(aws)"}, Region = {Region}, ");
@@ -257,6 +258,7 @@ public sealed partial record S3Options
         builder.Append(CultureInfo.InvariantCulture, $"ChecksumWhenRequired = {ChecksumWhenRequired}, NoCheckBucket = {NoCheckBucket}, MultipartPassthrough = {MultipartPassthrough}, ServerSideCopy = {ServerSideCopy}");
         return true;
     }
+#pragma warning restore IDE0051
 
     private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
 

@@ -188,6 +188,7 @@ public sealed partial record SftpOptions
         }
     }
 
+#pragma warning disable IDE0051 // called by the record's synthesized ToString: it keeps the secrets out of logs
     private bool PrintMembers(StringBuilder builder)
     {
         builder.Append(CultureInfo.InvariantCulture, $"Destination = {Destination}, Path = {Path}, KeyFile = {KeyFile}, KnownHostsFile = {KnownHostsFile}, ");
@@ -195,6 +196,7 @@ public sealed partial record SftpOptions
         builder.Append(CultureInfo.InvariantCulture, $"Connections = {Connections}, Concurrency = {Concurrency}, ChunkSize = {(ChunkSize is { } c ? c.ToString(CultureInfo.InvariantCulture) : "auto")}");
         return true;
     }
+#pragma warning restore IDE0051
 
     private static void CheckWord(string value, string what)
     {

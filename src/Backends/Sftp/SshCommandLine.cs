@@ -57,7 +57,7 @@ internal static class SshCommandLine
         return start;
     }
 
-    private static void AddArguments(ICollection<string> args, SftpOptions options)
+    private static void AddArguments(System.Collections.ObjectModel.Collection<string> args, SftpOptions options)
     {
         foreach (var option in options.SshOptions)
         {
@@ -117,7 +117,7 @@ internal static class SshCommandLine
         args.Add("sftp");
     }
 
-    private static void Option(ICollection<string> args, string value)
+    private static void Option(System.Collections.ObjectModel.Collection<string> args, string value)
     {
         args.Add("-o");
         args.Add(value);

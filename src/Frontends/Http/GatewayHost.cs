@@ -120,7 +120,7 @@ public static partial class GatewayHost
             }
 
             await frontend.StartAsync(cancellationToken).ConfigureAwait(false);
-            var app = Build(options, frontend, loggerFactory, settings, address, addresses, tls, stdio, accessLog);
+            var app = Build(frontend, loggerFactory, settings, address, addresses, tls, stdio, accessLog);
             try
             {
                 await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -147,7 +147,7 @@ public static partial class GatewayHost
         }
     }
 
-    private static WebApplication Build(HttpServerOptions options, IHttpFrontend frontend, ILoggerFactory loggerFactory, GatewayHostSettings settings, ListenAddress? address, IPAddress[]? addresses, TlsSettings? tls, StdioEndPoint? stdio, AccessLogWriter? accessLog)
+    private static WebApplication Build(IHttpFrontend frontend, ILoggerFactory loggerFactory, GatewayHostSettings settings, ListenAddress? address, IPAddress[]? addresses, TlsSettings? tls, StdioEndPoint? stdio, AccessLogWriter? accessLog)
     {
         // The empty builder reads no appsettings.json and no ASPNETCORE_* variables: the flags are the whole configuration.
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ApplicationName = "gateway" });

@@ -38,8 +38,6 @@ internal sealed partial class VfsCache
         }
     }
 
-    private ValueTask WithSpaceRetryAsync(Func<Task> write) => WithSpaceRetryAsync(() => new ValueTask(write()));
-
     internal static bool IsNoSpace(IOException e)
     {
         var code = e.HResult & 0xFFFF;

@@ -161,7 +161,7 @@ internal sealed partial class SftpSession : IAsyncDisposable
             return ValueTask.CompletedTask;
         }
 
-        return AwaitSendAsync(sent, request, cancellationToken);
+        return AwaitSendAsync(sent, request);
     }
 
     internal void Recycle(SftpRequest request)
@@ -193,7 +193,7 @@ internal sealed partial class SftpSession : IAsyncDisposable
             : new VfsException(VfsErrorKind.Transient, $"sftp connection to {Name} lost: {reason.Message}", null, reason);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask AwaitSendAsync(ValueTask sent, SftpRequest request, CancellationToken cancellationToken)
+    private async ValueTask AwaitSendAsync(ValueTask sent, SftpRequest request)
     {
         try
         {

@@ -238,7 +238,7 @@ internal sealed partial class MultipartHandlers(S3Context c)
     }
 
     /// <summary>Parse step of Complete: the part list, ascending (InvalidPartOrder otherwise).</summary>
-    private async Task<List<CompletedPart>> ReadCompletionAsync(S3Request r)
+    private static async Task<List<CompletedPart>> ReadCompletionAsync(S3Request r)
     {
         var document = await S3Body.ReadXmlAsync(r).ConfigureAwait(false);
         if (document.Root is not { Name.LocalName: "CompleteMultipartUpload" } root)
