@@ -93,7 +93,8 @@ case "$cmd" in
     "$cmd" "$@"
     ;;
   restic | s3)
-    shift
+    # No argument at all means restic (the image's CMD); dash refuses to shift an empty list.
+    if [ $# -gt 0 ]; then shift; fi
     serve "$cmd" "$@"
     ;;
   -*) serve restic "$@" ;;
