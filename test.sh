@@ -40,6 +40,16 @@ if ((${#missing[@]})); then
   "${SUDO[@]}" apt-get update </dev/null
   "${SUDO[@]}" apt-get install -y --no-install-recommends "${missing[@]}" </dev/null
 fi
+# ---- packaging (issue 14): the .deb test (tests/IntegrationTests/Packaging) builds the package with
+# dpkg-deb, installs it, and checks the installed units with systemd-analyze (apt systemd; its
+# `verify` works on unit files without systemd running as PID 1).
+if ! command -v systemd-analyze >/dev/null 2>&1; then
+  log "installing systemd (for systemd-analyze)"
+  [ "$(id -u)" -eq 0 ] || { log "need root to apt-get install systemd (the package test also installs a .deb)"; exit 2; }
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update </dev/null
+  apt-get install -y --no-install-recommends systemd </dev/null
+fi
 # ---- S3 backend and scale-out (issue 10): s3rver (npm) is a backing S3 server for the s3 backend's
 # conformance suite; nginx is the round-robin load balancer of the scale-out test.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {
