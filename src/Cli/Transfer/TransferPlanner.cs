@@ -24,49 +24,13 @@ internal static class TransferPlanner
     /// <param name="sizeOnly">Compare sizes only (for destinations that keep neither times nor hashes).</param>
     public static TransferPlan Plan(IEnumerable<Entry> source, IEnumerable<Entry> destination, bool deleteExtraneous, bool sizeOnly)
     {
-        var sourceFiles = new SortedDictionary<VfsPath, Entry>();
-        var sourceDirs = new HashSet<VfsPath>();
-        foreach (var entry in source)
-        {
-            if (entry.IsDirectory)
-            {
-                sourceDirs.Add(entry.Path);
-            }
-            else
-            {
-                sourceFiles[entry.Path] = entry;
-            }
-
-            // Bucket-based listings may name files without their directories.
-            for (var parent = entry.Path.Parent; !parent.IsRoot; parent = parent.Parent)
-            {
-                sourceDirs.Add(parent);
-            }
-        }
-
-        var destFiles = new Dictionary<VfsPath, Entry>();
-        var destDirs = new HashSet<VfsPath>();
-        foreach (var entry in destination)
-        {
-            if (entry.IsDirectory)
-            {
-                destDirs.Add(entry.Path);
-            }
-            else
-            {
-                destFiles[entry.Path] = entry;
-            }
-
-            for (var parent = entry.Path.Parent; !parent.IsRoot; parent = parent.Parent)
-            {
-                destDirs.Add(parent);
-            }
-        }
+        var (sourceFiles, sourceDirs) = Index(source);
+        var (destFiles, destDirs) = Index(destination);
 
         var copies = new List<CopyItem>();
         var conflicts = new List<VfsPath>();
         var unchanged = 0;
-        foreach (var (path, file) in sourceFiles)
+        foreach (var (path, file) in sourceFiles.OrderBy(kv => kv.Key))
         {
             if (destDirs.Contains(path))
             {
@@ -88,16 +52,43 @@ internal static class TransferPlanner
 
         if (!deleteExtraneous)
         {
-            return new TransferPlan(copies, unchanged, [], [], conflicts);
+            return new TransferPlan(copies, unchanged, [], [], [], conflicts);
         }
 
-        // A destination file where the source has a directory goes too, or the source's files could never land.
         var deletes = destFiles.Keys.Where(p => !sourceFiles.ContainsKey(p)).Order().ToList();
+
+        // A destination file where the source has a directory must go before the copies, or the source's files could never land.
+        var first = deletes.Where(sourceDirs.Contains).ToList();
         var dirDeletes = destDirs.Where(d => !sourceDirs.Contains(d) && !sourceFiles.ContainsKey(d))
             .OrderByDescending(d => d.Depth)
             .ThenBy(d => d)
             .ToList();
-        return new TransferPlan(copies, unchanged, deletes, dirDeletes, conflicts);
+        return new TransferPlan(copies, unchanged, first, deletes.Except(first).ToList(), dirDeletes, conflicts);
+    }
+
+    /// <summary>The files by path, and every directory: listed ones and the parents of every entry (bucket-based listings may name files without their directories).</summary>
+    private static (Dictionary<VfsPath, Entry> Files, HashSet<VfsPath> Dirs) Index(IEnumerable<Entry> entries)
+    {
+        var files = new Dictionary<VfsPath, Entry>();
+        var dirs = new HashSet<VfsPath>();
+        foreach (var entry in entries)
+        {
+            if (entry.IsDirectory)
+            {
+                dirs.Add(entry.Path);
+            }
+            else
+            {
+                files[entry.Path] = entry;
+            }
+
+            for (var parent = entry.Path.Parent; !parent.IsRoot; parent = parent.Parent)
+            {
+                dirs.Add(parent);
+            }
+        }
+
+        return (files, dirs);
     }
 
     /// <summary>Compares a source file with the destination file of the same path.</summary>

@@ -24,6 +24,11 @@ internal sealed class Transferer(RemoteTarget source, RemoteTarget destination, 
         }
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Transfers, CancellationToken = cancellationToken };
+        foreach (var path in plan.DeletesFirst)
+        {
+            await DeleteAsync(path, cancellationToken).ConfigureAwait(false);
+        }
+
         await Parallel.ForEachAsync(plan.Copies, parallel, async (item, ct) => await CopyAsync(item, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
         if (plan.Deletes.Count == 0 && plan.DirectoryDeletes.Count == 0)

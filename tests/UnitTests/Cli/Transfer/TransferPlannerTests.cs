@@ -57,19 +57,21 @@ public sealed class TransferPlannerTests
         var sync = TransferPlanner.Plan(source, destination, deleteExtraneous: true, sizeOnly: false);
 
         Assert.Empty(copy.Deletes);
+        Assert.Empty(sync.DeletesFirst);
         Assert.Empty(sync.Copies);
         Assert.Equal(["d/extra", "gone/deep/f"], sync.Deletes.Select(p => p.Value));
         Assert.Equal(["gone/deep", "empty", "gone"], sync.DirectoryDeletes.Select(p => p.Value));
     }
 
     [Fact]
-    public void Plan_Sync_FileWhereSourceHasADirectoryIsDeleted_DirectoryWhereSourceHasAFileIsAConflict()
+    public void Plan_Sync_FileWhereSourceHasADirectoryIsDeletedFirst_DirectoryWhereSourceHasAFileIsAConflict()
     {
         var plan = TransferPlanner.Plan([File("x/inner", 1), File("y", 1)], [File("x", 1), File("y/old", 1)], deleteExtraneous: true, sizeOnly: false);
 
         Assert.Equal(["x/inner"], plan.Copies.Select(c => c.Path.Value));
         Assert.Equal(["y"], plan.Conflicts.Select(p => p.Value));
-        Assert.Equal(["x", "y/old"], plan.Deletes.Select(p => p.Value));
+        Assert.Equal(["x"], plan.DeletesFirst.Select(p => p.Value));
+        Assert.Equal(["y/old"], plan.Deletes.Select(p => p.Value));
         Assert.Empty(plan.DirectoryDeletes);
     }
 
