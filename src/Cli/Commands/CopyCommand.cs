@@ -90,6 +90,7 @@ internal sealed class CopyCommand(CliEnvironment env)
             var destination = await RemoteTarget.OpenDirectoryAsync(destRemote, cancellationToken).ConfigureAwait(false);
             await using (destination.ConfigureAwait(false))
             {
+                await RequireDirectoryAsync(destination, cancellationToken).ConfigureAwait(false);
                 var sourceEntries = await ListAsync(source, cancellationToken).ConfigureAwait(false);
                 var destEntries = source.File is { } file
                     ? await StatAsync(destination, file.Path, cancellationToken).ConfigureAwait(false)
@@ -105,6 +106,26 @@ internal sealed class CopyCommand(CliEnvironment env)
                     return progress.Errors > 0 ? ExitCodes.Error : ExitCodes.Ok;
                 }
             }
+        }
+    }
+
+    /// <summary>DEST is a directory (created as needed), never a file: `copy a.txt b.txt` would otherwise fail once per file.</summary>
+    private static async Task RequireDirectoryAsync(RemoteTarget destination, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (!(await destination.Vfs.StatAsync(VfsPath.Root, cancellationToken).ConfigureAwait(false)).IsDirectory)
+            {
+                throw new CliException($"destination '{destination.Remote.Display}' is a file, not a directory");
+            }
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound)
+        {
+            // Created by the first copy.
+        }
+        catch (VfsException e)
+        {
+            throw new CliException($"cannot reach '{destination.Remote.Display}': {e.Message}", e);
         }
     }
 

@@ -68,6 +68,9 @@ public sealed class TransferCommandTests
 
         await ExpectAsync(1, $"gateway: source 'local:{missing}' not found", "copy", missing, temp.Sub("dst"));
         await ExpectAsync(1, $"gateway: 'local:{missing}' not found", "cat", missing);
+        var file = temp.Sub("file.txt");
+        await File.WriteAllTextAsync(file, "x");
+        await ExpectAsync(1, $"gateway: destination 'local:{file}' is a file, not a directory", "copy", src, file);
         await ExpectAsync(2, "gateway: unknown option '--transfer' (did you mean --transfers?)", "copy", "--transfer", "2", src, temp.Sub("dst"));
         await ExpectAsync(2, "source and destination overlap", "sync", src, Path.Combine(src, "inside"));
         await ExpectAsync(1, "gateway: cannot open remote 'sftp:root@127.0.0.1:", "ls", $"sftp:root@127.0.0.1:{LoopbackPorts.Free()}/data");
