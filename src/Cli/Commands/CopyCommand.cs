@@ -32,7 +32,7 @@ internal sealed class CopyCommand(CliEnvironment env)
         HelpName = "n",
     };
 
-    private readonly Option<bool> _dryRun = new("--dry-run", "-n") { Description = "Show what would be copied and deleted; change nothing" };
+    private readonly Option<bool> _dryRun = new("--dry-run", "-n") { Description = "Show what would be copied (and, for sync, deleted); change nothing" };
 
     private readonly Option<bool> _sizeOnly = new("--size-only") { Description = "Compare sizes only (for destinations that keep neither modification times nor MD5s, e.g. FTP without MFMT)" };
 
