@@ -24,6 +24,12 @@ internal sealed record CliEnvironment
     /// <summary>True when stdin is a terminal (passwords are then prompted for without echo).</summary>
     public bool IsInteractive { get; init; }
 
+    /// <summary>True when stderr is a terminal (copy and sync then show a live progress display).</summary>
+    public bool IsErrorTerminal { get; init; }
+
+    /// <summary>Opens stdout for bytes (gateway cat); null when only <see cref="Out"/> is available, which then gets the bytes as UTF-8 text.</summary>
+    public Func<Stream>? OpenStandardOutput { get; init; }
+
     /// <summary>Reads one line from the terminal without echoing it; null at end of input.</summary>
     public Func<string?> ReadSecretLine { get; init; } = () => null;
 
@@ -36,6 +42,8 @@ internal sealed record CliEnvironment
         GetEnvironmentVariable = Environment.GetEnvironmentVariable,
         Registry = BuiltinBackends.CreateRegistry(),
         IsInteractive = !Console.IsInputRedirected,
+        IsErrorTerminal = !Console.IsErrorRedirected,
+        OpenStandardOutput = Console.OpenStandardOutput,
         ReadSecretLine = TerminalSecret.ReadLine,
     };
 }

@@ -20,7 +20,13 @@ internal static class GatewayCli
         serve.Add(new ServeResticCommand(env).Build());
         serve.Add(new ServeS3Command(env).Build());
         root.Add(serve);
-        root.Add(new LsCommand(env).Build());
+        // One instance per command: an option object belongs to one command.
+        root.Add(new LsCommand(env).BuildLs());
+        root.Add(new LsCommand(env).BuildLsl());
+        root.Add(new LsCommand(env).BuildLsd());
+        root.Add(new CatCommand(env).Build());
+        root.Add(new CopyCommand(env).Build(sync: false));
+        root.Add(new CopyCommand(env).Build(sync: true));
         root.Add(new HtpasswdCommand(env).Build());
         root.Add(new ConfigCommand(env).Build());
         var obscure = new ObscureCommand(env);

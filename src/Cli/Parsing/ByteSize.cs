@@ -67,6 +67,22 @@ internal static class ByteSize
     public static long Parse(string text) =>
         TryParse(text, out var bytes, out var error) ? bytes : throw CliException.Usage(error);
 
+    /// <summary>A size for people, as rclone prints it: "512 B", "1.500 KiB", "12.346 MiB".</summary>
+    public static string Format(double bytes)
+    {
+        string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
+        var unit = 0;
+        while (Math.Abs(bytes) >= 1024 && unit < units.Length - 1)
+        {
+            bytes /= 1024;
+            unit++;
+        }
+
+        return unit == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes:0} B")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes:0.000} {units[unit]}");
+    }
+
     private static int Shift(string suffix)
     {
         var s = suffix.ToUpperInvariant();

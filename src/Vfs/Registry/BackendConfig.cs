@@ -41,8 +41,8 @@ public sealed class BackendConfig
     /// <summary>Where the backend logs (protocol stderr, reconnects); the CLI passes the host's factory.</summary>
     public ILoggerFactory LoggerFactory { get; init; } = NullLoggerFactory.Instance;
 
-    /// <summary>The path part of the remote (e.g. "/srv/restic" of "local:/srv/restic"), as given.</summary>
-    public string Root { get; }
+    /// <summary>The path part of the remote (e.g. "/srv/restic" of "local:/srv/restic"), as given; settable with `with`-style copies (a command that opens the parent of a file remote).</summary>
+    public string Root { get; init; }
 
     /// <summary>The value, else the option's default, else null.</summary>
     public string? Get(string name) =>

@@ -6,21 +6,50 @@ namespace VfsGateway.UnitTests.Cli.Commands;
 public sealed class LsCommandTests
 {
     [Fact]
-    public async Task Ls_ListsRootSortedWithSizesTimesAndDirectorySlashes()
+    public async Task Ls_ListsEveryFileRecursivelySortedWithSizes()
     {
-        var harness = new CliHarness();
-        harness.Backends.Seed["b.txt"] = "hello";
-        harness.Backends.Seed["a/inner.bin"] = "x";
-        harness.Backends.Seed["c"] = string.Empty;
+        var harness = Seeded();
 
         var code = await harness.RunAsync("ls", ":fake,host=h:");
 
         Assert.Equal(0, code);
-        var lines = harness.Out.Text.TrimEnd().Split(Environment.NewLine);
-        Assert.Equal(3, lines.Length);
-        Assert.Matches(@"^           - \d{4}-\d\d-\d\d \d\d:\d\d:\d\d a/$", lines[0]);
-        Assert.Equal("           5 2024-05-06 07:08:09 b.txt", lines[1]);
-        Assert.Equal("           0 2024-05-06 07:08:09 c", lines[2]);
+        Assert.Equal(["        1 a/inner.bin", "        5 b.txt", "        0 c"], Lines(harness));
+    }
+
+    [Fact]
+    public async Task Lsl_AddsModificationTimes_MaxDepthLimitsLevels()
+    {
+        var harness = Seeded();
+
+        Assert.Equal(0, await harness.RunAsync("lsl", "--max-depth", "1", ":fake,host=h:"));
+
+        Assert.Equal(["        5 2024-05-06 07:08:09 b.txt", "        0 2024-05-06 07:08:09 c"], Lines(harness));
+    }
+
+    [Fact]
+    public async Task Lsd_ListsDirectoriesOneLevel_RecursiveListsAll()
+    {
+        var oneLevel = Seeded();
+        oneLevel.Backends.Seed["a/deeper/f"] = "f";
+        var all = Seeded();
+        all.Backends.Seed["a/deeper/f"] = "f";
+
+        Assert.Equal(0, await oneLevel.RunAsync("lsd", ":fake,host=h:"));
+        Assert.Equal(0, await all.RunAsync("lsd", "-R", ":fake,host=h:"));
+
+        Assert.Matches(@"^          -1 \d{4}-\d\d-\d\d \d\d:\d\d:\d\d        -1 a$", Assert.Single(Lines(oneLevel)));
+        Assert.Equal(2, Lines(all).Length);
+        Assert.EndsWith(" a/deeper", Lines(all)[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Cat_Directory_OneLineErrorExitOne()
+    {
+        var harness = Seeded();
+
+        Assert.Equal(1, await harness.RunAsync("cat", ":fake,host=h:a"));
+
+        Assert.Equal("gateway: ':fake:a' is a directory, not a file" + Environment.NewLine, harness.Error.Text);
     }
 
     [Fact]
@@ -60,10 +89,21 @@ public sealed class LsCommandTests
     }
 
     [Fact]
-    public void FormatLine_LargeFile_RightAlignsSize()
+    public void FormatLine_LargeFile_WidensSizeAndPrintsUtcAndPath()
     {
         var entry = Entry.File(VfsPath.Parse("d/pack"), 123456789012, new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.FromHours(2)));
 
-        Assert.Equal("123456789012 2024-01-02 01:04:05 pack", LsCommand.FormatLine(entry));
+        Assert.Equal("123456789012 2024-01-02 01:04:05 d/pack", LsCommand.FormatLine(entry));
     }
+
+    private static CliHarness Seeded()
+    {
+        var harness = new CliHarness();
+        harness.Backends.Seed["b.txt"] = "hello";
+        harness.Backends.Seed["a/inner.bin"] = "x";
+        harness.Backends.Seed["c"] = string.Empty;
+        return harness;
+    }
+
+    private static string[] Lines(CliHarness harness) => harness.Out.Text.TrimEnd().Split(Environment.NewLine);
 }
