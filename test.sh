@@ -50,6 +50,20 @@ if ! command -v systemd-analyze >/dev/null 2>&1; then
   apt-get update </dev/null
   apt-get install -y --no-install-recommends systemd </dev/null
 fi
+# ---- chromium (issue 14 status page): the status page test loads /_gateway/status in headless
+# Chromium (--dump-dom and --screenshot) to check what its JavaScript renders.
+if ! command -v chromium >/dev/null 2>&1; then
+  log "installing chromium"
+  SUDO=()
+  if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null 2>&1 || { log "need root (or sudo) to apt-get install chromium"; exit 2; }
+    SUDO=(sudo -n)
+  fi
+  export DEBIAN_FRONTEND=noninteractive
+  "${SUDO[@]}" apt-get update </dev/null
+  "${SUDO[@]}" apt-get install -y --no-install-recommends chromium </dev/null
+  command -v chromium >/dev/null 2>&1 || { log "chromium is still missing after apt-get install"; exit 2; }
+fi
 # ---- S3 backend and scale-out (issue 10): s3rver (npm) is a backing S3 server for the s3 backend's
 # conformance suite; nginx is the round-robin load balancer of the scale-out test.
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || {

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Microsoft.Extensions.Logging;
 using VfsGateway.Cli.Remotes;
+using VfsGateway.Frontends.Http.Status;
 using VfsGateway.Vfs;
 using VfsGateway.Vfs.Registry;
 
@@ -124,6 +125,10 @@ internal sealed class RemoteSupport
 
         return null;
     };
+
+    /// <summary>What --status-page shows about the remote: the backend type, its root and the remote as typed (never an option value).</summary>
+    public static StatusPageInfo StatusPageInfo(ResolvedRemote remote) =>
+        new(remote.Config.Registration.Name, remote.Config.Root, remote.Display, VersionCommand.Version);
 
     public static async Task<IBackend> OpenAsync(ResolvedRemote remote, ILoggerFactory? loggerFactory, CancellationToken cancellationToken)
     {

@@ -80,7 +80,8 @@ internal sealed class ServeResticCommand
     };
 
     private readonly Option<bool> _prometheus = new("--prometheus") { Description = "Serve Prometheus metrics at /metrics" };
-    private readonly Option<bool> _prometheusNoAuth = new("--prometheus-no-auth") { Description = "Serve /metrics without authentication" };
+    private readonly Option<bool> _prometheusNoAuth = new("--prometheus-no-auth") { Description = "Serve /metrics (and the --status-page) without authentication" };
+    private readonly Option<bool> _statusPage = new("--status-page") { Description = "Serve a live status page at /_gateway/status (and its figures at /_gateway/status.json), with the same authentication as /metrics" };
     private readonly Option<bool> _stdio = new("--stdio") { Description = "Serve HTTP/2 on stdin/stdout for restic's rclone: backend (implies --no-auth; logs go to stderr)" };
 
     // restic's rclone: backend always passes it (for rclone's B2 remotes); accepted and ignored.
@@ -110,7 +111,7 @@ internal sealed class ServeResticCommand
         }
 
         _http.AddTlsAndLogTo(command);
-        foreach (var option in new Option[] { _prometheus, _prometheusNoAuth, _stdio, _b2HardDelete })
+        foreach (var option in new Option[] { _prometheus, _prometheusNoAuth, _statusPage, _stdio, _b2HardDelete })
         {
             command.Add(option);
         }
@@ -209,6 +210,7 @@ internal sealed class ServeResticCommand
             MaxSize = maxSize is null or 0 ? null : maxSize,
             Prometheus = parse.GetValue(_prometheus),
             PrometheusNoAuth = parse.GetValue(_prometheusNoAuth),
+            StatusPage = parse.GetValue(_statusPage) ? RemoteSupport.StatusPageInfo(remote) : null,
             HtpasswdFile = noAuth || proxyHeader is not null ? null : htpasswd,
             NoAuth = noAuth,
         };

@@ -68,7 +68,9 @@ internal sealed class ServeS3Command
 
     private readonly Option<bool> _prometheus = new("--prometheus") { Description = "Serve Prometheus metrics at /_gateway/metrics (a path no bucket can shadow)" };
 
-    private readonly Option<bool> _prometheusNoAuth = new("--prometheus-no-auth") { Description = "Serve /_gateway/metrics without authentication (by default HTTP Basic with an --auth-key id and secret)" };
+    private readonly Option<bool> _prometheusNoAuth = new("--prometheus-no-auth") { Description = "Serve /_gateway/metrics (and the --status-page) without authentication (by default HTTP Basic with an --auth-key id and secret)" };
+
+    private readonly Option<bool> _statusPage = new("--status-page") { Description = "Serve a live status page at /_gateway/status (and its figures at /_gateway/status.json), with the same authentication as the metrics" };
 
     public ServeS3Command(CliEnvironment env)
     {
@@ -103,7 +105,7 @@ internal sealed class ServeS3Command
         var command = new Command("s3", "Serve the S3 API (root directories of the remote are buckets)");
         command.Add(_remote);
         _http.AddListenerTo(command);
-        foreach (var option in new Option[] { _authKey, _authKeyFile, _noAuth, _forcePathStyle, _baseDomain, _etagHash, _multipartExpiry, _noCleanup, _prometheus, _prometheusNoAuth })
+        foreach (var option in new Option[] { _authKey, _authKeyFile, _noAuth, _forcePathStyle, _baseDomain, _etagHash, _multipartExpiry, _noCleanup, _prometheus, _prometheusNoAuth, _statusPage })
         {
             command.Add(option);
         }
@@ -136,6 +138,7 @@ internal sealed class ServeS3Command
             NoCleanup = parse.GetValue(_noCleanup),
             Prometheus = parse.GetValue(_prometheus),
             PrometheusNoAuth = parse.GetValue(_prometheusNoAuth),
+            StatusPage = parse.GetValue(_statusPage) ? RemoteSupport.StatusPageInfo(remote) : null,
             CacheDir = Path.Combine(vfsOptions.CacheDir, "s3-multipart"),
         };
 

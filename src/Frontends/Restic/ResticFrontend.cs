@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Http.Auth;
+using VfsGateway.Frontends.Http.Status;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.Restic;
@@ -28,6 +29,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
     private readonly ResticAclFile? _acl;
     private readonly ResticQuota? _quota;
     private readonly ResticMetrics? _metrics;
+    private readonly StatusPage? _status;
 
     public ResticFrontend(VirtualFileSystem vfs, ResticOptions options, ILoggerFactory loggerFactory)
     {
@@ -50,7 +52,16 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
 
         _acl = options.AclFile is { Length: > 0 } aclFile ? new ResticAclFile(aclFile, loggerFactory.CreateLogger<ResticAclFile>()) : null;
         _quota = options.MaxSize is { } max ? new ResticQuota(max) : null;
-        _metrics = options.Prometheus ? new ResticMetrics(() => vfs.CacheStats) : null;
+        // The status page reads the same registry that /metrics exports, so it needs the counters too.
+        _metrics = options.Prometheus || options.StatusPage is not null ? new ResticMetrics(() => vfs.CacheStats) : null;
+        if (options.StatusPage is { } info)
+        {
+            _status = new StatusPage(
+                _metrics!.Gateway,
+                info,
+                new StatusFrontend("restic", "restic REST", BytesInMetric: "rest_server_blob_write_bytes_total", BytesOutMetric: "rest_server_blob_read_bytes_total"),
+                vfs.Options.CacheMode.ToString().ToLowerInvariant());
+        }
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -89,6 +100,14 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
     public async Task HandleAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+
+        // Not counted as traffic: the page polls every two seconds.
+        if (_status is not null && StatusPage.IsStatusPath(context.Request.Path))
+        {
+            await ServeStatusAsync(context, _status).ConfigureAwait(false);
+            return;
+        }
+
         var start = Stopwatch.GetTimestamp();
         var operation = "Unknown";
         try
@@ -107,6 +126,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
         finally
         {
             _metrics?.ObserveRequest(operation, start);
+            _status?.Errors.Record(context);
         }
     }
 
@@ -135,7 +155,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
     /// <summary>Routes one request; <paramref name="operation"/> is set to the name the duration histogram uses once the route is known.</summary>
     private Task DispatchAsync(HttpContext context, ref string operation)
     {
-        if (_metrics is not null && context.Request.Path.Equals("/metrics", StringComparison.Ordinal))
+        if (_options.Prometheus && _metrics is not null && context.Request.Path.Equals("/metrics", StringComparison.Ordinal))
         {
             operation = "Metrics";
             return ServeMetricsAsync(context, _metrics);
@@ -238,8 +258,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
 
     private async Task ServeMetricsAsync(HttpContext context, ResticMetrics metrics)
     {
-        // As rest-server: with private repos only the user "metrics" may read everyone's counters.
-        if (!_options.PrometheusNoAuth && (!Authenticate(context, out var user) || (_options.PrivateRepos && AuthEnabled && user != "metrics")))
+        if (!MetricsAuthorized(context))
         {
             await UnauthorizedAsync(context).ConfigureAwait(false);
             return;
@@ -253,6 +272,22 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
 
         await metrics.WriteAsync(context).ConfigureAwait(false);
     }
+
+    /// <summary>The status page shows every repository's figures: the same rule as /metrics.</summary>
+    private async Task ServeStatusAsync(HttpContext context, StatusPage status)
+    {
+        if (!MetricsAuthorized(context))
+        {
+            await UnauthorizedAsync(context).ConfigureAwait(false);
+            return;
+        }
+
+        await status.WriteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>As rest-server: with private repos only the user "metrics" may read everyone's counters.</summary>
+    private bool MetricsAuthorized(HttpContext context) =>
+        _options.PrometheusNoAuth || (Authenticate(context, out var user) && !(_options.PrivateRepos && AuthEnabled && user != "metrics"));
 
     private async Task FailAsync(HttpContext context, Exception exception)
     {

@@ -36,6 +36,9 @@ internal sealed class ResticMetrics
         Repositories = new ResticRepositoryMetrics(factory, time);
     }
 
+    /// <summary>The registry's owner, for the status page (which reads a scrape of it).</summary>
+    public GatewayMetrics Gateway => _gateway;
+
     /// <summary>The rest_server_repo_* gauges (size, last snapshot, last write) per repository.</summary>
     public ResticRepositoryMetrics Repositories { get; }
 

@@ -1,3 +1,5 @@
+using VfsGateway.Frontends.Http.Status;
+
 namespace VfsGateway.Frontends.Restic;
 
 /// <summary>The restic REST frontend's options (rest-server 0.14's flags).</summary>
@@ -18,8 +20,11 @@ public sealed record ResticOptions
     /// <summary>Serve /metrics in the Prometheus text format.</summary>
     public bool Prometheus { get; init; }
 
-    /// <summary>/metrics needs no authentication.</summary>
+    /// <summary>/metrics (and the status page) need no authentication.</summary>
     public bool PrometheusNoAuth { get; init; }
+
+    /// <summary>--status-page: serve /_gateway/status and /_gateway/status.json (behind the metrics' authentication); null for none.</summary>
+    public StatusPageInfo? StatusPage { get; init; }
 
     /// <summary>The htpasswd file (the CLI resolves rest-server's default, .htpasswd in a local root).</summary>
     public string? HtpasswdFile { get; init; }

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using VfsGateway.Frontends.Http.Status;
 
 namespace VfsGateway.Frontends.S3;
 
@@ -17,13 +18,15 @@ internal sealed partial class S3Frontend
         string.Equals(context.Request.Path.Value, S3Metrics.Path, StringComparison.Ordinal) &&
         S3Request.VirtualHostBucket(context.Request.Host.Host, _options) is null;
 
+    private bool IsStatusRequest(HttpContext context) =>
+        StatusPage.IsStatusPath(context.Request.Path) &&
+        S3Request.VirtualHostBucket(context.Request.Host.Host, _options) is null;
+
     private async Task ServeMetricsAsync(HttpContext context, S3Metrics metrics)
     {
         var response = context.Response;
-        if (!_options.NoAuth && !_options.PrometheusNoAuth && !BasicAuthMatchesKey(context.Request.Headers.Authorization.ToString()))
+        if (!MetricsAuthorized(context))
         {
-            response.StatusCode = StatusCodes.Status401Unauthorized;
-            response.Headers.WWWAuthenticate = "Basic realm=\"gateway metrics\"";
             return;
         }
 
@@ -35,6 +38,28 @@ internal sealed partial class S3Frontend
         }
 
         await metrics.WriteAsync(context).ConfigureAwait(false);
+    }
+
+    /// <summary>--status-page: the same credentials as the metrics (a browser can send HTTP Basic, not SigV4).</summary>
+    private async Task ServeStatusAsync(HttpContext context, StatusPage status)
+    {
+        if (MetricsAuthorized(context))
+        {
+            await status.WriteAsync(context).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>True when the request may read the metrics; else answers 401 with a Basic challenge.</summary>
+    private bool MetricsAuthorized(HttpContext context)
+    {
+        if (_options.NoAuth || _options.PrometheusNoAuth || BasicAuthMatchesKey(context.Request.Headers.Authorization.ToString()))
+        {
+            return true;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status401Unauthorized;
+        context.Response.Headers.WWWAuthenticate = "Basic realm=\"gateway metrics\"";
+        return false;
     }
 
     private bool BasicAuthMatchesKey(string header)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using VfsGateway.Frontends.Http;
 using VfsGateway.Frontends.Http.Hosting;
+using VfsGateway.Frontends.Http.Status;
 using VfsGateway.Frontends.S3.Auth;
 using VfsGateway.Frontends.S3.Handlers;
 using VfsGateway.Frontends.S3.Multipart;
@@ -26,6 +27,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
     private readonly S3Context _context;
     private readonly S3Router _router;
     private readonly S3Metrics? _metrics;
+    private readonly StatusPage? _status;
 
     public S3Frontend(VirtualFileSystem vfs, S3Options options, ILoggerFactory loggerFactory)
         : this(vfs, options, loggerFactory, TimeProvider.System)
@@ -38,7 +40,16 @@ internal sealed partial class S3Frontend : IHttpFrontend
         _options = options;
         _logger = loggerFactory.CreateLogger<S3Frontend>();
         _auth = new SigV4Authenticator(options, time);
-        _metrics = options.Prometheus ? new S3Metrics(() => vfs.CacheStats) : null;
+        // The status page reads the same registry that /_gateway/metrics exports, so it needs the counters too.
+        _metrics = options.Prometheus || options.StatusPage is not null ? new S3Metrics(() => vfs.CacheStats) : null;
+        if (options.StatusPage is { } info)
+        {
+            _status = new StatusPage(
+                _metrics!.Gateway,
+                info,
+                new StatusFrontend("s3", "S3", BytesInMetric: "s3_received_bytes_total", BytesOutMetric: "s3_sent_bytes_total"),
+                vfs.Options.CacheMode.ToString().ToLowerInvariant());
+        }
         _uploads = vfs.Multipart is { } backend
             ? new BackendMultipartUploads(backend)
             : new LocalMultipartUploads(vfs, new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time), time, _logger);
@@ -70,9 +81,16 @@ internal sealed partial class S3Frontend : IHttpFrontend
 
     public async Task HandleAsync(HttpContext context)
     {
-        if (_metrics is not null && IsMetricsRequest(context))
+        if (_options.Prometheus && _metrics is not null && IsMetricsRequest(context))
         {
             await ServeMetricsAsync(context, _metrics).ConfigureAwait(false);
+            return;
+        }
+
+        // Not counted as traffic: the page polls every two seconds.
+        if (_status is not null && IsStatusRequest(context))
+        {
+            await ServeStatusAsync(context, _status).ConfigureAwait(false);
             return;
         }
 
@@ -90,6 +108,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
         var operation = "Unknown";
         var errorCode = await HandleCoreAsync(context, op => operation = op).ConfigureAwait(false);
         _metrics?.Record(operation, errorCode, received!.BytesRead, sent!.BytesWritten, start);
+        _status?.Errors.Record(context);
     }
 
     /// <summary>Answers one S3 request; returns the S3 error code it was answered with, or null on success.</summary>

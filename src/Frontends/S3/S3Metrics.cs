@@ -33,6 +33,9 @@ internal sealed class S3Metrics
         _sent = factory.CreateCounter("s3_sent_bytes_total", "Response body bytes sent, by operation", OperationLabel);
     }
 
+    /// <summary>The registry's owner, for the status page (which reads a scrape of it).</summary>
+    public GatewayMetrics Gateway => _gateway;
+
     /// <summary>Counts one answered request that started at <paramref name="startTimestamp"/> (Stopwatch.GetTimestamp()).</summary>
     public void Record(string operation, string? errorCode, long received, long sent, long startTimestamp)
     {

@@ -1,3 +1,5 @@
+using VfsGateway.Frontends.Http.Status;
+
 namespace VfsGateway.Frontends.S3;
 
 /// <summary>The S3 frontend's options (rclone serve s3's flags).</summary>
@@ -35,4 +37,7 @@ public sealed record S3Options
 
     /// <summary>The metrics path needs no credentials (by default: HTTP Basic with an --auth-key pair, unless the server runs with --no-auth).</summary>
     public bool PrometheusNoAuth { get; init; }
+
+    /// <summary>--status-page: serve /_gateway/status and /_gateway/status.json (path-style host only, behind the metrics' authentication); null for none.</summary>
+    public StatusPageInfo? StatusPage { get; init; }
 }
