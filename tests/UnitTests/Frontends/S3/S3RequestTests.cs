@@ -212,21 +212,6 @@ public sealed class S3RequestTests
     }
 
     [Fact]
-    public async Task PutObject_UnderExistingObject_InvalidRequest()
-    {
-        await using var host = await NoAuthHostAsync();
-        await host.Vfs.PutAsync(VfsPath.Parse("bucket/a"), new MemoryStream([1]), PutOptions.Default, CancellationToken.None);
-
-        var below = await S3RawClient.SendAsync(host, "PUT", "/bucket/a/b", [2]);
-        var marker = await S3RawClient.SendAsync(host, "PUT", "/bucket/a/", []);
-
-        Assert.Equal(400, below.Status);
-        Assert.Contains("<Code>InvalidRequest</Code>", below.Body);
-        Assert.Equal(400, marker.Status);
-        Assert.Equal(1, (await host.Vfs.StatAsync(VfsPath.Parse("bucket/a"), CancellationToken.None)).Size);
-    }
-
-    [Fact]
     public async Task GetObject_DirectoryMarkerOfExistingDirectory_EmptyObject()
     {
         await using var host = await NoAuthHostAsync();
