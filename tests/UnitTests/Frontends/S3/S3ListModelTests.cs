@@ -33,9 +33,9 @@ public sealed class S3ListModelTests
 
     private static readonly string?[] Delimiters = [null, "/", "b", "/c", "/d/", "never", "d"];
 
-    private static readonly int[] MaxKeys = [0, 1, 3, 1000, 5000];
+    private static readonly int[] MaxKeys = [0, 1, 3, 1000];
 
-    private static readonly string?[] Starts = [null, "a", "ab/c/", "c/d/e/f", "zzz"];
+    private static readonly string?[] Starts = [null, "ab/c/", "c/d/e/f", "zzz"];
 
     [Theory]
     [InlineData("memory")]
