@@ -26,6 +26,8 @@ internal sealed record S3Error(string Code, int Status, string Message)
     public static readonly S3Error InvalidRequest = new("InvalidRequest", 400, "Invalid Request");
     public static readonly S3Error AuthorizationHeaderMalformed = new("AuthorizationHeaderMalformed", 400, "The authorization header is malformed.");
     public static readonly S3Error AuthorizationQueryParametersError = new("AuthorizationQueryParametersError", 400, "Error parsing the X-Amz-Credential parameter.");
+    /// <summary>Not an AWS code (AWS has no such limit): a path-based storage cannot hold the key next to another one (docs/s3.md).</summary>
+    public static readonly S3Error KeyConflict = new("KeyConflict", 409, "This key cannot be stored next to an existing key: this storage keeps keys as files in folders, so a key cannot be both an object and the folder of other keys (such as 'a' and 'a/b'), and a key ending in '/' is a folder that cannot hold data.");
     public static readonly S3Error KeyTooLongError = new("KeyTooLongError", 400, "Your key is too long.");
     public static readonly S3Error MalformedXml = new("MalformedXML", 400, "The XML you provided was not well-formed or did not validate against our published schema.");
     public static readonly S3Error MethodNotAllowed = new("MethodNotAllowed", 405, "The specified method is not allowed against this resource.");

@@ -143,7 +143,8 @@ internal sealed partial class S3Frontend : IHttpFrontend
                 LogVfsFailure(_logger, context.Request.Method, resource, e.Kind, e.Message);
             }
 
-            await WriteErrorAsync(context, error, e.Message, resource, requestId, []).ConfigureAwait(false);
+            // A key conflict is explained in the client's terms (keys), not in the storage's (paths).
+            await WriteErrorAsync(context, error, error == S3Error.KeyConflict ? error.Message : e.Message, resource, requestId, []).ConfigureAwait(false);
         }
         catch (IOException e) when (e.InnerException is OverflowException)
         {
@@ -203,6 +204,16 @@ internal sealed partial class S3Frontend : IHttpFrontend
         context.Response.Headers.Remove("ETag");
         context.Response.Headers.Remove("Last-Modified");
         context.Response.ContentLength = null;
+
+        // An error answer to a request with a body (412, a bad checksum header, 403…) usually comes before
+        // the body was read, and a client that sent Expect: 100-continue may never send it: the next bytes
+        // on the connection are then either body or the next request. Closing after the answer is the
+        // only deterministic way (issue 12); clients reconnect.
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+        {
+            context.Response.Headers.Connection = "close";
+        }
+
         if (error.Status == StatusCodes.Status304NotModified || HttpMethods.IsHead(context.Request.Method))
         {
             context.Response.StatusCode = error.Status;

@@ -44,11 +44,12 @@ internal static class S3Metadata
                 continue;
             }
 
-            // aws-chunked is transfer framing, not a property of the object.
-            if (name == "Content-Encoding")
+            // aws-chunked is transfer framing, not a property of the object; the rest is kept byte for
+            // byte ("deflate, gzip" keeps its space), as AWS returns it.
+            if (name == "Content-Encoding" && value.Contains("aws-chunked", StringComparison.OrdinalIgnoreCase))
             {
-                value = string.Join(',', value.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Where(v => v != "aws-chunked"));
-                if (value.Length == 0)
+                value = string.Join(',', value.Split(',').Where(v => !v.Trim().Equals("aws-chunked", StringComparison.OrdinalIgnoreCase))).TrimStart();
+                if (value.Trim().Length == 0)
                 {
                     continue;
                 }

@@ -12,7 +12,7 @@ internal sealed class S3Router(S3Context context)
     private readonly CopyHandler _copy = new(context);
     private readonly DeleteObjectsHandler _deleteObjects = new(context);
 
-    /// <summary>Query parameters that select no unsupported operation (request parameters, signing, response overrides).</summary>
+    /// <summary>Query parameters that select no unsupported operation (request parameters, signing, response overrides); other AWS sub-resources are 501, unknown parameters are ignored.</summary>
     private static readonly HashSet<string> KnownParameters = new(StringComparer.Ordinal)
     {
         "prefix", "delimiter", "marker", "max-keys", "encoding-type", "list-type", "continuation-token", "start-after",
@@ -29,7 +29,7 @@ internal sealed class S3Router(S3Context context)
     {
         foreach (var (name, _) in r.QueryPairs)
         {
-            if (!KnownParameters.Contains(name))
+            if (!KnownParameters.Contains(name) && S3SubResources.Contains(name))
             {
                 return ("Unknown", () => throw new S3Exception(S3Error.NotImplemented, $"The '{name}' sub-resource or parameter is not implemented."));
             }

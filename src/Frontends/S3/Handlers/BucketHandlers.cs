@@ -55,9 +55,17 @@ internal sealed class BucketHandlers(S3Context c)
         {
         }
 
+        // us-east-1 answers 200 to CreateBucket of a bucket the caller already owns (every client and
+        // test suite assumes it); every key may use every bucket here, so an existing bucket is owned.
+        if (existing is { IsDirectory: true })
+        {
+            r.Context.Response.Headers.Location = "/" + r.Bucket;
+            return;
+        }
+
         if (existing is not null)
         {
-            throw new S3Exception(existing.IsDirectory ? S3Error.BucketAlreadyOwnedByYou : S3Error.BucketAlreadyExists);
+            throw new S3Exception(S3Error.BucketAlreadyExists);
         }
 
         // The optional CreateBucketConfiguration (a region) does not matter here, but it must be well-formed.

@@ -34,13 +34,14 @@ internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string pr
             yield break;
         }
 
-        await foreach (var item in WalkDirectoryAsync(start, startKey, cancellationToken).ConfigureAwait(false))
+        await foreach (var item in WalkDirectoryAsync(start, startKey, null, cancellationToken).ConfigureAwait(false))
         {
             yield return item;
         }
     }
 
-    private async IAsyncEnumerable<ListItem> WalkDirectoryAsync(VfsPath dir, string dirKey, [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>The keys below <paramref name="dir"/>; <paramref name="dirTime"/> is its modification time when the caller has it (the marker key's LastModified).</summary>
+    private async IAsyncEnumerable<ListItem> WalkDirectoryAsync(VfsPath dir, string dirKey, DateTimeOffset? dirTime, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var children = new List<(string Key, Entry Entry)>();
         try
@@ -61,7 +62,8 @@ internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string pr
             {
                 if (rolled is null)
                 {
-                    yield return new ListItem(dirKey, Entry.File(dir, 0, DateTimeOffset.UnixEpoch));
+                    dirTime ??= (await vfs.StatAsync(dir, cancellationToken).ConfigureAwait(false)).ModTime;
+                    yield return new ListItem(dirKey, Entry.File(dir, 0, dirTime.Value));
                 }
                 else if (rolled != _lastPrefix && After(rolled))
                 {
@@ -121,7 +123,7 @@ internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string pr
                 continue;
             }
 
-            await foreach (var item in WalkDirectoryAsync(entry.Path, key, cancellationToken).ConfigureAwait(false))
+            await foreach (var item in WalkDirectoryAsync(entry.Path, key, entry.ModTime, cancellationToken).ConfigureAwait(false))
             {
                 yield return item;
             }

@@ -88,7 +88,11 @@ internal sealed partial class MultipartHandlers(S3Context c)
         await c.RequireBucketAsync(r).ConfigureAwait(false);
         var condition = S3Context.WriteConditionOf(r);
         var requested = await ReadCompletionAsync(r).ConfigureAwait(false);
-        var upload = await RequireUploadAsync(r).ConfigureAwait(false);
+        if (await RequireUploadForCompleteAsync(r, requested).ConfigureAwait(false) is not { } upload)
+        {
+            return;
+        }
+
         var (total, objectETag) = await CheckCompletionAsync(upload, requested, ct).ConfigureAwait(false);
         var atomic = c.AtomicConditions && c.Uploads.CompleteTakesCondition;
         if (condition is not null && !atomic)
@@ -112,6 +116,7 @@ internal sealed partial class MultipartHandlers(S3Context c)
         }
 
         c.ETags.Set(entry, objectETag);
+        RecordCompleted(r, objectETag);
         await WriteCompletionAsync(r, objectETag).ConfigureAwait(false);
     }
 
@@ -225,13 +230,16 @@ internal sealed partial class MultipartHandlers(S3Context c)
 
     private static ByteRange ParseCopyRange(string header, long size)
     {
-        // Only "bytes=first-last", both given, inside the source.
+        // Only "bytes=first-last", both given; a well-formed range outside the source is 416 InvalidRange
+        // (as AWS answers), anything else 400 InvalidArgument.
         if (header.StartsWith("bytes=", StringComparison.Ordinal) && header[6..].Split('-') is [var a, var b] &&
             long.TryParse(a, NumberStyles.None, CultureInfo.InvariantCulture, out var first) &&
             long.TryParse(b, NumberStyles.None, CultureInfo.InvariantCulture, out var last) &&
-            first <= last && last < size)
+            first <= last)
         {
-            return new ByteRange(first, last - first + 1);
+            return last < size
+                ? new ByteRange(first, last - first + 1)
+                : throw new S3Exception(S3Error.InvalidRange, $"The requested range {header} is not satisfiable for a source object of size {size}.");
         }
 
         throw new S3Exception(S3Error.InvalidArgument, $"Range specified is not valid for source object of size: {size}");

@@ -166,15 +166,23 @@ internal sealed class ObjectHandlers(S3Context c)
 
     private async Task PutDirectoryMarkerAsync(S3Request r)
     {
-        var body = S3Body.Open(r, 0, computeMd5: false);
-        await body.DrainAsync(r.Context.RequestAborted).ConfigureAwait(false);
+        try
+        {
+            var body = S3Body.Open(r, 0, computeMd5: false);
+            await body.DrainAsync(r.Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (S3Exception e) when (e.Error == S3Error.EntityTooLarge)
+        {
+            throw new S3Exception(S3Error.KeyConflict, $"The key '{r.Key}' ends in '/': this storage keeps it as a folder, which cannot hold data (only an empty body is accepted).");
+        }
+
         try
         {
             await c.Vfs.MkdirAsync(r.ObjectPath, r.Context.RequestAborted).ConfigureAwait(false);
         }
         catch (VfsException e) when (e.Kind is VfsErrorKind.AlreadyExists or VfsErrorKind.NotDirectory)
         {
-            throw new S3Exception(S3Error.InvalidRequest, $"'{r.Key}' cannot be a folder: an object of that name exists.");
+            throw new S3Exception(S3Error.KeyConflict, $"The key '{r.Key}' cannot be a folder here: an object named '{r.Key.TrimEnd('/')}' (or one of its parents) exists, and this storage keeps keys as files in folders.");
         }
 
         r.Context.Response.Headers.ETag = S3Metadata.Quote(S3Context.EmptyMd5);

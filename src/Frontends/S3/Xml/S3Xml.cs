@@ -16,6 +16,9 @@ internal static class S3Xml
         Encoding = new UTF8Encoding(false),
         Indent = false,
         CloseOutput = false,
+
+        // A key with "\r" must survive an XML parser's line-end normalization: written as &#xD;.
+        NewLineHandling = NewLineHandling.Entitize,
     };
 
     private static readonly XmlWriterSettings ContinuationSettings = Settings.Clone();

@@ -1,0 +1,41 @@
+using System.Collections.Concurrent;
+using VfsGateway.Vfs;
+
+namespace VfsGateway.Frontends.S3.Multipart;
+
+/// <summary>
+/// The multipart uploads this instance completed recently (upload id and key → the object's ETag),
+/// so that a CompleteMultipartUpload retried after its answer was lost gets the same 200 instead of
+/// NoSuchUpload, as AWS keeps completed uploads resolvable for a while. Bounded in time and count;
+/// other instances (and this one after a restart) fall back to the object's stored ETag.
+/// </summary>
+internal sealed class CompletedUploads(TimeProvider time)
+{
+    /// <summary>How long a completed upload stays resolvable.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
+
+    private const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<(string UploadId, VfsPath Path), (string ETag, DateTimeOffset At)> _done = new();
+
+    public void Add(string uploadId, VfsPath path, string etag)
+    {
+        var now = time.GetUtcNow();
+        if (_done.Count >= MaxEntries)
+        {
+            foreach (var (key, value) in _done)
+            {
+                if (now - value.At > Lifetime || _done.Count >= MaxEntries)
+                {
+                    _done.TryRemove(key, out _);
+                }
+            }
+        }
+
+        _done[(uploadId, path)] = (etag, now);
+    }
+
+    /// <summary>The ETag the upload completed with, while it is recent.</summary>
+    public string? Find(string? uploadId, VfsPath path) =>
+        uploadId is not null && _done.TryGetValue((uploadId, path), out var done) && time.GetUtcNow() - done.At <= Lifetime ? done.ETag : null;
+}
