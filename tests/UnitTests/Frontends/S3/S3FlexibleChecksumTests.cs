@@ -117,6 +117,24 @@ public sealed class S3FlexibleChecksumTests
         Assert.Equal("FULL_OBJECT", get.Headers["x-amz-checksum-type"].ToString());
     }
 
+    [Fact]
+    public async Task UploadPartCopy_UploadWithSha256_PartChecksumComputedAndReturned()
+    {
+        await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true });
+        var id = await CreateAsync(host, "dst", new() { ["x-amz-checksum-algorithm"] = "SHA256" });
+        var source = Data(3000, 6);
+        await S3RawClient.SendAsync(host, "PUT", "/bucket/src", source);
+
+        var copy = await S3RawClient.SendAsync(host, "PUT", $"/bucket/dst?partNumber=1&uploadId={id}", null, new() { ["x-amz-copy-source"] = "/bucket/src", ["x-amz-copy-source-range"] = "bytes=1000-2999" });
+        var list = await S3RawClient.SendAsync(host, "GET", $"/bucket/dst?uploadId={id}");
+
+        var expected = Convert.ToBase64String(SHA256.HashData(source.AsSpan(1000)));
+        Assert.Equal(200, copy.Status);
+        Assert.Equal(expected, Element(copy.Body, "ChecksumSHA256"));
+        Assert.Equal(expected, Element(list.Body, "ChecksumSHA256"));
+        Assert.Equal("COMPOSITE", Element(list.Body, "ChecksumType"));
+    }
+
     [Theory]
     [InlineData("SHA256", "FULL_OBJECT")]
     [InlineData("CRC64NVME", "COMPOSITE")]
