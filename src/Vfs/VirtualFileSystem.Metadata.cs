@@ -27,6 +27,21 @@ public sealed partial class VirtualFileSystem
         return await RetryAsync(ct => _metadataStorage.GetMetadataAsync(file, ct), "read metadata of", file.Path, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Replaces the metadata kept for exactly the version <paramref name="file"/> without rewriting its
+    /// bytes (S3 PutObjectTagging). Read-only mounts and reserved paths are refused like writes.
+    /// </summary>
+    public async ValueTask UpdateMetadataAsync(Entry file, ObjectMetadata metadata, CancellationToken cancellationToken)
+    {
+        CheckWritable(file.Path);
+        if (file.IsDirectory || file.Path.IsRoot)
+        {
+            throw new VfsException(VfsErrorKind.IsDirectory, "metadata is kept for files only", file.Path.Value);
+        }
+
+        await SetMetadataAsync(file, metadata, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>The metadata a put asks to keep: the provider's answer, else the content type and user metadata; null when there is nothing to keep.</summary>
     internal static ValueTask<ObjectMetadata?> ResolveMetadataAsync(PutOptions options, CancellationToken cancellationToken) =>
         options.ResolveMetadataAsync(cancellationToken);

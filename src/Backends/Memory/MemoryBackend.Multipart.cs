@@ -34,7 +34,10 @@ internal sealed partial class MemoryBackend : IMultipartUploads
         }
     }
 
-    public async ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken)
+    public ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken) =>
+        PutPartAsync(path, uploadId, partNumber, content, length, null, cancellationToken);
+
+    public async ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, Func<string?>? checksum, CancellationToken cancellationToken)
     {
         Enter("mpput", path, cancellationToken);
         if (partNumber is < 1 or > MaxPartNumber)
@@ -51,13 +54,23 @@ internal sealed partial class MemoryBackend : IMultipartUploads
         var chunks = await ReadChunksAsync(content, length, md5, cancellationToken).ConfigureAwait(false);
         var etag = "\"" + Convert.ToHexStringLower(md5.GetHashAndReset()) + "\"";
         var part = new MemoryFile(chunks.Build(), chunks.Length, DateTimeOffset.UtcNow, etag, contentType: null);
+        var partChecksum = checksum?.Invoke();
         lock (_lock)
         {
             // Looked up again: the upload may have been completed or aborted while the part streamed in.
-            GetUpload(path, uploadId).Parts[partNumber] = part;
+            var upload = GetUpload(path, uploadId);
+            upload.Parts[partNumber] = part;
+            if (partChecksum is null)
+            {
+                upload.PartChecksums.Remove(partNumber);
+            }
+            else
+            {
+                upload.PartChecksums[partNumber] = partChecksum;
+            }
         }
 
-        return MemoryUpload.ToPart(partNumber, part);
+        return MemoryUpload.ToPart(partNumber, part) with { Checksum = partChecksum };
     }
 
     public ValueTask<MultipartUpload> GetUploadAsync(VfsPath path, string uploadId, CancellationToken cancellationToken)
@@ -133,7 +146,8 @@ internal sealed partial class MemoryBackend : IMultipartUploads
         UploadedPart[] parts;
         lock (_lock)
         {
-            parts = [.. GetUpload(path, uploadId).Parts.Select(kv => MemoryUpload.ToPart(kv.Key, kv.Value))];
+            var upload = GetUpload(path, uploadId);
+            parts = [.. upload.Parts.Select(kv => MemoryUpload.ToPart(kv.Key, kv.Value) with { Checksum = upload.PartChecksums.GetValueOrDefault(kv.Key) })];
         }
 
         return parts;

@@ -21,6 +21,9 @@ internal sealed class MemoryUpload(string id, VfsPath path, DateTimeOffset initi
     /// <summary>Staged parts by number; each an immutable file whose ETag is the part's quoted MD5 and whose ModTime is when it was stored.</summary>
     public SortedDictionary<int, MemoryFile> Parts { get; } = [];
 
+    /// <summary>The additional checksum the frontend computed for a part, by part number (only parts that have one).</summary>
+    public Dictionary<int, string> PartChecksums { get; } = [];
+
     public MultipartUpload ToUpload() => new(Id, Path, Initiated, Metadata);
 
     public static UploadedPart ToPart(int number, MemoryFile part) => new(number, part.ETag, part.Length, part.ModTime);

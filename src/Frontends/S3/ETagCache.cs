@@ -13,18 +13,19 @@ namespace VfsGateway.Frontends.S3;
 internal sealed class ETagCache
 {
     private const int Capacity = 100_000;
-    private readonly ConcurrentDictionary<VfsPath, (long Size, long ModTicks, string? BackendETag, string ETag)> _items = new();
+    private readonly ConcurrentDictionary<VfsPath, (long Size, long ModTicks, string? BackendETag, string ETag, string? StorageClass)> _items = new();
 
-    public void Set(Entry entry, string etag)
+    /// <summary>Caches the ETag (and the storage class, null for STANDARD, which listings show too) of this version.</summary>
+    public void Set(Entry entry, string etag, string? storageClass)
     {
         if (_items.Count >= Capacity)
         {
             _items.Clear();
         }
 
-        _items[entry.Path] = (entry.Size, entry.ModTime.UtcTicks, entry.ETag, etag);
+        _items[entry.Path] = (entry.Size, entry.ModTime.UtcTicks, entry.ETag, etag, storageClass);
     }
 
-    public string? Get(Entry entry) =>
-        _items.TryGetValue(entry.Path, out var m) && m.Size == entry.Size && m.ModTicks == entry.ModTime.UtcTicks && m.BackendETag == entry.ETag ? m.ETag : null;
+    public (string ETag, string? StorageClass)? Get(Entry entry) =>
+        _items.TryGetValue(entry.Path, out var m) && m.Size == entry.Size && m.ModTicks == entry.ModTime.UtcTicks && m.BackendETag == entry.ETag ? (m.ETag, m.StorageClass) : null;
 }

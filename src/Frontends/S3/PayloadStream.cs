@@ -21,10 +21,13 @@ internal sealed class PayloadStream : ReadOnlyStreamBase
     private readonly string? _expectedSha256;
     private readonly Checksum? _checksum;
     private readonly Func<string?> _expectedChecksum;
+    private readonly bool _checksumOptional;
     private long _total;
 
-    public PayloadStream(Stream inner, long? expectedLength, long maxLength, bool computeMd5, byte[]? expectedMd5, string? expectedSha256, ChecksumAlgorithm? checksum, Func<string?> expectedChecksum)
+    /// <param name="checksumOptional">The checksum is computed for the caller (a multipart upload's algorithm): a missing expected value is no error.</param>
+    public PayloadStream(Stream inner, long? expectedLength, long maxLength, bool computeMd5, byte[]? expectedMd5, string? expectedSha256, ChecksumAlgorithm? checksum, Func<string?> expectedChecksum, bool checksumOptional = false)
     {
+        _checksumOptional = checksumOptional;
         _inner = inner;
         _expectedLength = expectedLength;
         _maxLength = maxLength;
@@ -47,7 +50,7 @@ internal sealed class PayloadStream : ReadOnlyStreamBase
     /// <summary>The body's MD5 (when computed), available once <see cref="Completed"/>.</summary>
     public byte[]? Md5 { get; private set; }
 
-    /// <summary>The verified x-amz-checksum-* header name and base64 value, when the client sent one.</summary>
+    /// <summary>The verified x-amz-checksum-* header name and base64 value, when the client sent one (or it was computed for the caller).</summary>
     public KeyValuePair<string, string>? VerifiedChecksum { get; private set; }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
@@ -140,12 +143,12 @@ internal sealed class PayloadStream : ReadOnlyStreamBase
         {
             var actual = Convert.ToBase64String(_checksum.GetHashAndReset());
             var expected = _expectedChecksum();
-            if (expected is null)
+            if (expected is null && !_checksumOptional)
             {
                 throw new S3Exception(S3Error.InvalidRequest, $"The {_checksum.HeaderName} value was announced but not sent.");
             }
 
-            if (!string.Equals(actual, expected, StringComparison.Ordinal))
+            if (expected is not null && !string.Equals(actual, expected, StringComparison.Ordinal))
             {
                 throw new S3Exception(S3Error.BadDigest, $"The {_checksum.Algorithm.ToString().ToUpperInvariant()} you specified did not match the calculated checksum.");
             }

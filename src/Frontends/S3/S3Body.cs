@@ -16,7 +16,9 @@ internal static class S3Body
     /// <summary>Control documents (Delete, CompleteMultipartUpload) are small; 1000 keys of 1024 bytes fit.</summary>
     public const long MaxXmlBody = 2 * 1024 * 1024;
 
-    public static PayloadStream Open(S3Request r, long maxLength, bool computeMd5)
+    /// <param name="uploadChecksum">A multipart upload's algorithm: computed when the part names none, and the only one a part may name.</param>
+    /// <param name="objectChecksumHeaders">The x-amz-checksum-* headers describe an object, not this body (CompleteMultipartUpload): not checked here.</param>
+    public static PayloadStream Open(S3Request r, long maxLength, bool computeMd5, ChecksumAlgorithm? uploadChecksum = null, bool objectChecksumHeaders = false)
     {
         var payloadHash = r.Auth.PayloadHash;
         var chunked = payloadHash is SigV4.StreamingSigned or SigV4.StreamingSignedTrailer or SigV4.StreamingUnsignedTrailer;
@@ -49,7 +51,14 @@ internal static class S3Body
 
         // aws-chunked framing makes the raw body longer than the payload; the PayloadStream enforces the payload limit.
         AllowLargeBody(r, chunked ? null : maxLength);
-        var (algorithm, expected) = ChecksumOf(r, decoder);
+        var (algorithm, expected) = objectChecksumHeaders ? ((ChecksumAlgorithm?)null, (Func<string?>)(() => null)) : ChecksumOf(r, decoder);
+        if (uploadChecksum is { } wanted && algorithm is { } sent && sent != wanted)
+        {
+            throw new S3Exception(S3Error.InvalidRequest, $"Checksum Type mismatch occurred, expected checksum Type: {wanted.ToString().ToLowerInvariant()}, actual checksum Type: {sent.ToString().ToLowerInvariant()}");
+        }
+
+        var optional = algorithm is null && uploadChecksum is not null;
+        algorithm ??= uploadChecksum;
         var stream = new PayloadStream(
             body,
             length,
@@ -58,7 +67,8 @@ internal static class S3Body
             ContentMd5(r),
             !chunked && SigV4.IsHexSha256(payloadHash) ? payloadHash : null,
             algorithm,
-            expected);
+            expected,
+            optional);
         r.Context.Response.RegisterForDispose(stream);
         return stream;
     }
@@ -136,9 +146,9 @@ internal static class S3Body
     }
 
     /// <summary>Reads a small control document (its digests verified like any body); bad XML is MalformedXML.</summary>
-    public static async Task<XDocument> ReadXmlAsync(S3Request r)
+    public static async Task<XDocument> ReadXmlAsync(S3Request r, bool objectChecksumHeaders = false)
     {
-        var body = Open(r, MaxXmlBody, computeMd5: false);
+        var body = Open(r, MaxXmlBody, computeMd5: false, objectChecksumHeaders: objectChecksumHeaders);
         var settings = new XmlReaderSettings { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = false };
         XDocument document;
         try

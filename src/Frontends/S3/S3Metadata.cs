@@ -73,5 +73,7 @@ internal static class S3Metadata
         ContentType = r.Header("Content-Type"),
         Headers = StoredHeadersOf(r),
         UserMetadata = UserMetadataOf(r),
+        StorageClass = S3StorageClasses.OfRequest(r),
+        Tags = S3Tagging.OfHeader(r.Header("x-amz-tagging")),
     };
 }

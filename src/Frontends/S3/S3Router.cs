@@ -11,6 +11,8 @@ internal sealed class S3Router(S3Context context)
     private readonly MultipartHandlers _multipart = new(context);
     private readonly CopyHandler _copy = new(context);
     private readonly DeleteObjectsHandler _deleteObjects = new(context);
+    private readonly TaggingHandler _tagging = new(context);
+    private readonly AttributesHandler _attributes = new(context);
 
     /// <summary>Query parameters that select no unsupported operation (request parameters, signing, response overrides); other AWS sub-resources are 501, unknown parameters are ignored.</summary>
     private static readonly HashSet<string> KnownParameters = new(StringComparer.Ordinal)
@@ -22,6 +24,7 @@ internal sealed class S3Router(S3Context context)
         "response-content-disposition", "response-content-encoding",
         "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature",
         "X-Amz-Security-Token", "X-Amz-Content-Sha256", "x-amz-checksum-mode",
+        "tagging", "attributes",
     };
 
     /// <summary>Picks the handler and names the operation (the S3 API action, the metrics label); unknown requests get a handler that fails.</summary>
@@ -49,6 +52,8 @@ internal sealed class S3Router(S3Context context)
         {
             return r.Method switch
             {
+                // Bucket tagging is not implemented (object tagging is).
+                _ when r.HasQuery("tagging") || r.HasQuery("attributes") => NotImplemented(r),
                 "GET" when r.HasQuery("location") => ("GetBucketLocation", () => _buckets.GetBucketLocationAsync(r)),
                 "GET" when r.HasQuery("versioning") => ("GetBucketVersioning", () => _buckets.GetBucketVersioningAsync(r)),
                 "GET" when r.HasQuery("uploads") => ("ListMultipartUploads", () => _multipart.ListMultipartUploadsAsync(r)),
@@ -65,6 +70,11 @@ internal sealed class S3Router(S3Context context)
         var copySource = r.Header("x-amz-copy-source") is not null;
         return r.Method switch
         {
+            "GET" when r.HasQuery("tagging") => ("GetObjectTagging", () => _tagging.GetObjectTaggingAsync(r)),
+            "PUT" when r.HasQuery("tagging") => ("PutObjectTagging", () => _tagging.PutObjectTaggingAsync(r)),
+            "DELETE" when r.HasQuery("tagging") => ("DeleteObjectTagging", () => _tagging.DeleteObjectTaggingAsync(r)),
+            "GET" when r.HasQuery("attributes") => ("GetObjectAttributes", () => _attributes.GetObjectAttributesAsync(r)),
+            _ when r.HasQuery("tagging") || r.HasQuery("attributes") => NotImplemented(r),
             "GET" when r.HasQuery("uploadId") => ("ListParts", () => _multipart.ListPartsAsync(r)),
             "GET" => ("GetObject", () => _objects.GetObjectAsync(r, headOnly: false)),
             "HEAD" => ("HeadObject", () => _objects.GetObjectAsync(r, headOnly: true)),

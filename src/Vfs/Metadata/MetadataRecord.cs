@@ -30,6 +30,10 @@ internal sealed record MetadataRecord
 
     public Dictionary<string, string>? Checksums { get; init; }
 
+    public string? StorageClass { get; init; }
+
+    public Dictionary<string, string>? Tags { get; init; }
+
     public static MetadataRecord From(ObjectMetadata metadata, Entry? version = null) => new()
     {
         Size = version?.Size,
@@ -40,6 +44,8 @@ internal sealed record MetadataRecord
         UserMetadata = Copy(metadata.UserMetadata),
         ETag = metadata.ETag,
         Checksums = Copy(metadata.Checksums),
+        StorageClass = metadata.StorageClass,
+        Tags = Copy(metadata.Tags),
     };
 
     public ObjectMetadata ToMetadata() => new()
@@ -49,6 +55,8 @@ internal sealed record MetadataRecord
         UserMetadata = UserMetadata ?? [],
         ETag = ETag,
         Checksums = Checksums ?? [],
+        StorageClass = StorageClass,
+        Tags = Tags ?? [],
     };
 
     /// <summary>

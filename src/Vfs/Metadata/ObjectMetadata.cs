@@ -25,6 +25,12 @@ public sealed record ObjectMetadata
     /// <summary>Content checksums by response header name (S3: x-amz-checksum-crc32 and friends), as the protocol prints them.</summary>
     public IReadOnlyDictionary<string, string> Checksums { get; init; } = None;
 
+    /// <summary>The storage class the writer asked for (S3: x-amz-storage-class); null for the default (STANDARD).</summary>
+    public string? StorageClass { get; init; }
+
+    /// <summary>The object's tags (S3 object tagging: at most 10, kept with the rest of the metadata).</summary>
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = None;
+
     /// <summary>True when nothing would be worth a record.</summary>
-    public bool IsEmpty => ContentType is null && ETag is null && Headers.Count == 0 && UserMetadata.Count == 0 && Checksums.Count == 0;
+    public bool IsEmpty => ContentType is null && ETag is null && StorageClass is null && Headers.Count == 0 && UserMetadata.Count == 0 && Checksums.Count == 0 && Tags.Count == 0;
 }

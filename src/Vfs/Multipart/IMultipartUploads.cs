@@ -34,6 +34,17 @@ public interface IMultipartUploads
     ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="PutPartAsync(VfsPath, string, int, Stream, long?, CancellationToken)"/> that also keeps the
+    /// part's additional checksum the frontend computes while streaming (S3 flexible checksums): the
+    /// backend calls <paramref name="checksum"/> once the content has been read to its end and keeps the
+    /// answer with the part, returned in <see cref="UploadedPart.Checksum"/> by this call and by
+    /// <see cref="ListPartsAsync"/>. Backends that cannot keep it drop it (the default): their parts,
+    /// and the objects made of them, have no checksum.
+    /// </summary>
+    ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, Func<string?>? checksum, CancellationToken cancellationToken) =>
+        PutPartAsync(path, uploadId, partNumber, content, length, cancellationToken);
+
+    /// <summary>
     /// The upload <paramref name="uploadId"/> of <paramref name="path"/>; NotFound when unknown, completed,
     /// aborted, or begun for another path. Backends whose storage cannot return an upload's metadata
     /// (S3 native) answer with empty metadata.

@@ -17,18 +17,21 @@ internal sealed class VfsMultipartUploads(VirtualFileSystem vfs, IMultipartUploa
         return inner.BeginAsync(path, metadata, cancellationToken);
     }
 
-    public async ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken)
+    public ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken) =>
+        PutPartAsync(path, uploadId, partNumber, content, length, null, cancellationToken);
+
+    public async ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, Func<string?>? checksum, CancellationToken cancellationToken)
     {
         if (upload is null)
         {
-            return await inner.PutPartAsync(path, uploadId, partNumber, content, length, cancellationToken).ConfigureAwait(false);
+            return await inner.PutPartAsync(path, uploadId, partNumber, content, length, checksum, cancellationToken).ConfigureAwait(false);
         }
 
         // The caller owns the content stream; the wrapper must not close it.
         var throttled = new ThrottledReadStream(content, upload, leaveOpen: true);
         await using (throttled.ConfigureAwait(false))
         {
-            return await inner.PutPartAsync(path, uploadId, partNumber, throttled, length, cancellationToken).ConfigureAwait(false);
+            return await inner.PutPartAsync(path, uploadId, partNumber, throttled, length, checksum, cancellationToken).ConfigureAwait(false);
         }
     }
 

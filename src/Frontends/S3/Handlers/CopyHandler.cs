@@ -22,7 +22,18 @@ internal sealed class CopyHandler(S3Context c)
             throw new S3Exception(S3Error.InvalidArgument, "Unknown metadata directive.");
         }
 
-        if (directive == "COPY" && sourcePath == r.ObjectPath)
+        var taggingDirective = r.Header("x-amz-tagging-directive") ?? "COPY";
+        if (taggingDirective is not ("COPY" or "REPLACE"))
+        {
+            throw new S3Exception(S3Error.InvalidArgument, "Unknown tagging directive.");
+        }
+
+        // As AWS: the copy gets the storage class the request names (STANDARD when none), and the
+        // source's tags unless x-amz-tagging-directive is REPLACE. A copy onto itself is legal when it
+        // names a storage class or replaces the metadata.
+        var storageClass = S3StorageClasses.OfRequest(r);
+        var tags = taggingDirective == "REPLACE" ? S3Tagging.OfHeader(r.Header("x-amz-tagging")) : sourceMeta.Tags;
+        if (directive == "COPY" && sourcePath == r.ObjectPath && r.Header("x-amz-storage-class") is null)
         {
             throw new S3Exception(S3Error.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         }
@@ -34,11 +45,23 @@ internal sealed class CopyHandler(S3Context c)
         }
         Entry entry;
         string etag;
-        if (directive == "COPY")
+        if (directive == "COPY" && sourcePath == r.ObjectPath)
+        {
+            // In place: same bytes, same metadata, the new storage class (and tags).
+            entry = source;
+            etag = sourceMeta.ETag!;
+            await c.Vfs.UpdateMetadataAsync(entry, sourceMeta with { StorageClass = storageClass, Tags = tags }, ct).ConfigureAwait(false);
+        }
+        else if (directive == "COPY")
         {
             // The Vfs copies the source's metadata record with the bytes: same MD5, same headers.
             entry = await c.Vfs.CopyAsync(sourcePath, r.ObjectPath, ct).ConfigureAwait(false);
-            etag = (await c.DescribeAsync(entry, ct).ConfigureAwait(false)).ETag!;
+            var copied = await c.DescribeAsync(entry, ct).ConfigureAwait(false);
+            etag = copied.ETag!;
+            if (copied.StorageClass != storageClass || !SameTags(copied.Tags, tags))
+            {
+                await c.Vfs.UpdateMetadataAsync(entry, copied with { StorageClass = storageClass, Tags = tags }, ct).ConfigureAwait(false);
+            }
         }
         else
         {
@@ -64,6 +87,8 @@ internal sealed class CopyHandler(S3Context c)
                                 UserMetadata = userMetadata,
                                 ETag = S3Metadata.Quote(Convert.ToHexStringLower(hashed.Md5!)),
                                 Checksums = sourceMeta.Checksums,
+                                StorageClass = storageClass,
+                                Tags = tags,
                             };
                         },
                     };
@@ -73,11 +98,13 @@ internal sealed class CopyHandler(S3Context c)
             }
         }
 
-        c.ETags.Set(entry, etag);
+        c.ETags.Set(entry, etag, storageClass);
         var w = await S3Xml.StartAsync(r.Context.Response, "CopyObjectResult").ConfigureAwait(false);
         await w.ElementAsync("LastModified", entry.ModTime).ConfigureAwait(false);
         await w.ElementAsync("ETag", etag).ConfigureAwait(false);
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
+    private static bool SameTags(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
+        a.Count == b.Count && a.All(t => b.TryGetValue(t.Key, out var v) && v == t.Value);
 }

@@ -6,4 +6,7 @@ namespace VfsGateway.Frontends.S3.Handlers;
 internal sealed record ListItem(string Key, Entry? Entry)
 {
     public bool IsPrefix => Entry is null;
+
+    /// <summary>An object's storage class when not STANDARD.</summary>
+    public string? StorageClass { get; init; }
 }

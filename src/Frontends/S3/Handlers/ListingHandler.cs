@@ -86,7 +86,8 @@ internal sealed class ListingHandler(S3Context c)
         var etags = new string[objects.Count];
         for (var i = 0; i < objects.Count; i++)
         {
-            etags[i] = await c.ListingETagAsync(objects[i].Entry!, ct).ConfigureAwait(false);
+            (etags[i], var storageClass) = await c.ListingETagAsync(objects[i].Entry!, ct).ConfigureAwait(false);
+            objects[i] = objects[i] with { StorageClass = storageClass };
         }
 
         return new ListPage(objects, etags, prefixes, truncated, last);
@@ -170,7 +171,7 @@ internal sealed class ListingHandler(S3Context c)
             await S3Xml.OwnerAsync(w).ConfigureAwait(false);
         }
 
-        await w.ElementAsync("StorageClass", "STANDARD").ConfigureAwait(false);
+        await w.ElementAsync("StorageClass", item.StorageClass ?? S3StorageClasses.Standard).ConfigureAwait(false);
         await w.WriteEndElementAsync().ConfigureAwait(false);
     }
 

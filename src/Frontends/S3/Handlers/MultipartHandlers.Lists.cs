@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Xml;
+using VfsGateway.Frontends.S3.Checksums;
 using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs.Multipart;
 
@@ -36,7 +37,14 @@ internal sealed partial class MultipartHandlers
         await w.ElementAsync("UploadId", upload.UploadId).ConfigureAwait(false);
         await S3Xml.OwnerAsync(w, "Initiator").ConfigureAwait(false);
         await S3Xml.OwnerAsync(w).ConfigureAwait(false);
-        await w.ElementAsync("StorageClass", "STANDARD").ConfigureAwait(false);
+        await w.ElementAsync("StorageClass", S3StorageClasses.Of(upload.Metadata)).ConfigureAwait(false);
+        var mode = S3Checksums.ModeOf(upload.Metadata);
+        if (mode is { } m)
+        {
+            await w.ElementAsync("ChecksumAlgorithm", S3Checksums.NameOf(m.Algorithm)).ConfigureAwait(false);
+            await w.ElementAsync("ChecksumType", m.Type).ConfigureAwait(false);
+        }
+
         await w.ElementAsync("PartNumberMarker", marker).ConfigureAwait(false);
         if (page.Count > 0)
         {
@@ -52,6 +60,11 @@ internal sealed partial class MultipartHandlers
             await w.ElementAsync("LastModified", part.LastModified).ConfigureAwait(false);
             await w.ElementAsync("ETag", part.ETag).ConfigureAwait(false);
             await w.ElementAsync("Size", part.Size).ConfigureAwait(false);
+            if (mode is { } pm && part.Checksum is { } checksum)
+            {
+                await w.ElementAsync(S3Checksums.ElementOf(pm.Algorithm), checksum).ConfigureAwait(false);
+            }
+
             await w.WriteEndElementAsync().ConfigureAwait(false);
         }
 
@@ -71,7 +84,7 @@ internal sealed partial class MultipartHandlers
         var inBucket = new List<KeyedUpload>();
         await foreach (var upload in c.Uploads.ListUploadsAsync(r.BucketPath, ct).ConfigureAwait(false))
         {
-            inBucket.Add(new(upload.Path.RelativeTo(r.BucketPath).Value, upload.UploadId, upload.Initiated));
+            inBucket.Add(new(upload.Path.RelativeTo(r.BucketPath).Value, upload.UploadId, upload.Initiated) { Metadata = upload.Metadata });
         }
 
         var all = inBucket
@@ -152,8 +165,14 @@ internal sealed partial class MultipartHandlers
         await w.ElementAsync("UploadId", upload.UploadId).ConfigureAwait(false);
         await S3Xml.OwnerAsync(w, "Initiator").ConfigureAwait(false);
         await S3Xml.OwnerAsync(w).ConfigureAwait(false);
-        await w.ElementAsync("StorageClass", "STANDARD").ConfigureAwait(false);
+        await w.ElementAsync("StorageClass", S3StorageClasses.Of(upload.Metadata)).ConfigureAwait(false);
         await w.ElementAsync("Initiated", upload.Initiated).ConfigureAwait(false);
+        if (upload.Metadata is { } meta && S3Checksums.ModeOf(meta) is { } mode)
+        {
+            await w.ElementAsync("ChecksumAlgorithm", S3Checksums.NameOf(mode.Algorithm)).ConfigureAwait(false);
+            await w.ElementAsync("ChecksumType", mode.Type).ConfigureAwait(false);
+        }
+
         await w.WriteEndElementAsync().ConfigureAwait(false);
     }
 
@@ -170,5 +189,9 @@ internal sealed partial class MultipartHandlers
     }
 
     /// <summary>An upload in progress as ListMultipartUploads shows it: by key inside the bucket.</summary>
-    private sealed record KeyedUpload(string Key, string UploadId, DateTimeOffset Initiated);
+    private sealed record KeyedUpload(string Key, string UploadId, DateTimeOffset Initiated)
+    {
+        /// <summary>Begin's metadata: the storage class and checksum mode the listing shows.</summary>
+        public Vfs.Metadata.ObjectMetadata? Metadata { get; init; }
+    }
 }

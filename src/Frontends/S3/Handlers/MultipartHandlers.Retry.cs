@@ -30,7 +30,7 @@ internal sealed partial class MultipartHandlers
             throw new S3Exception(S3Error.NoSuchUpload);
         }
 
-        await WriteCompletionAsync(r, etag).ConfigureAwait(false);
+        await WriteCompletionAsync(r, etag, new Dictionary<string, string>()).ConfigureAwait(false);
         return null;
     }
 

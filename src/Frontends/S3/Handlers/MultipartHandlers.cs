@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
+using VfsGateway.Frontends.S3.Checksums;
 using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs;
 using VfsGateway.Vfs.Multipart;
@@ -26,8 +27,16 @@ internal sealed partial class MultipartHandlers(S3Context c)
             throw new S3Exception(S3Error.InvalidRequest, "A directory marker cannot be uploaded in parts.");
         }
 
+        var mode = S3Checksums.ModeOfRequest(r);
+        var metadata = S3Metadata.OfRequest(r) with { Checksums = S3Checksums.ModeRecord(mode) };
         await c.RequireBucketAsync(r).ConfigureAwait(false);
-        var upload = await c.Uploads.BeginAsync(r.ObjectPath, S3Metadata.OfRequest(r), ct).ConfigureAwait(false);
+        var upload = await c.Uploads.BeginAsync(r.ObjectPath, metadata, ct).ConfigureAwait(false);
+        if (mode is { } m)
+        {
+            r.Context.Response.Headers[S3Checksums.AlgorithmKey] = S3Checksums.NameOf(m.Algorithm);
+            r.Context.Response.Headers[S3Checksums.TypeKey] = m.Type;
+        }
+
         var w = await S3Xml.StartAsync(r.Context.Response, "InitiateMultipartUploadResult").ConfigureAwait(false);
         await w.ElementAsync("Bucket", r.Bucket).ConfigureAwait(false);
         await w.ElementAsync("Key", r.Key).ConfigureAwait(false);
@@ -40,8 +49,10 @@ internal sealed partial class MultipartHandlers(S3Context c)
         var ct = r.Context.RequestAborted;
         var upload = await RequireUploadAsync(r).ConfigureAwait(false);
         var partNumber = PartNumberOf(r);
-        var body = S3Body.Open(r, S3Body.MaxObjectSize, computeMd5: false);
-        var part = await c.Uploads.PutPartAsync(upload, partNumber, body, body.ExpectedLength, ct).ConfigureAwait(false);
+        var mode = S3Checksums.ModeOf(upload.Metadata);
+        var body = S3Body.Open(r, S3Body.MaxObjectSize, computeMd5: false, mode?.Algorithm);
+        Func<string?>? partChecksum = mode is null ? null : () => body.VerifiedChecksum?.Value;
+        var part = await c.Uploads.PutPartAsync(upload, partNumber, body, body.ExpectedLength, partChecksum, ct).ConfigureAwait(false);
         r.Context.Response.Headers.ETag = part.ETag;
         if (body.VerifiedChecksum is { } checksum)
         {
@@ -64,20 +75,28 @@ internal sealed partial class MultipartHandlers(S3Context c)
         }
 
         var stream = await c.Vfs.OpenReadAsync(sourcePath, range, ct).ConfigureAwait(false);
+        var mode = S3Checksums.ModeOf(upload.Metadata);
         UploadedPart part;
         await using (stream.ConfigureAwait(false))
         {
-            // Exactly the range's length, so a source that changed size underneath is noticed.
-            var exact = new PayloadStream(stream, length, length, computeMd5: false, null, null, null, () => null);
+            // Exactly the range's length, so a source that changed size underneath is noticed; the
+            // upload's checksum of the copied bytes is computed on the way.
+            var exact = new PayloadStream(stream, length, length, computeMd5: false, null, null, mode?.Algorithm, () => null, checksumOptional: true);
             await using (exact.ConfigureAwait(false))
             {
-                part = await c.Uploads.PutPartAsync(upload, partNumber, exact, length, ct).ConfigureAwait(false);
+                Func<string?>? checksum = mode is null ? null : () => exact.VerifiedChecksum?.Value;
+                part = await c.Uploads.PutPartAsync(upload, partNumber, exact, length, checksum, ct).ConfigureAwait(false);
             }
         }
 
         var w = await S3Xml.StartAsync(r.Context.Response, "CopyPartResult").ConfigureAwait(false);
         await w.ElementAsync("LastModified", part.LastModified).ConfigureAwait(false);
         await w.ElementAsync("ETag", part.ETag).ConfigureAwait(false);
+        if (mode is { } m && part.Checksum is { } value)
+        {
+            await w.ElementAsync(S3Checksums.ElementOf(m.Algorithm), value).ConfigureAwait(false);
+        }
+
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
@@ -87,20 +106,21 @@ internal sealed partial class MultipartHandlers(S3Context c)
         var ct = r.Context.RequestAborted;
         await c.RequireBucketAsync(r).ConfigureAwait(false);
         var condition = S3Context.WriteConditionOf(r);
-        var requested = await ReadCompletionAsync(r).ConfigureAwait(false);
+        var (requested, sentChecksums) = await ReadCompletionAsync(r).ConfigureAwait(false);
         if (await RequireUploadForCompleteAsync(r, requested).ConfigureAwait(false) is not { } upload)
         {
             return;
         }
 
-        var (total, objectETag) = await CheckCompletionAsync(upload, requested, ct).ConfigureAwait(false);
+        var (total, objectETag, named) = await CheckCompletionAsync(upload, requested, ct).ConfigureAwait(false);
+        var checksums = S3Checksums.Complete(r, S3Checksums.ModeOf(upload.Metadata), named, sentChecksums);
         var atomic = c.AtomicConditions && c.Uploads.CompleteTakesCondition;
         if (condition is not null && !atomic)
         {
             await c.CheckWriteConditionsAsync(r, condition).ConfigureAwait(false);
         }
 
-        var metadata = upload.Metadata with { ETag = objectETag };
+        var metadata = upload.Metadata with { ETag = objectETag, Checksums = checksums };
         var complete = c.Uploads.CompleteAsync(upload, requested, total, metadata, atomic ? condition : null, ct).AsTask();
         Entry entry;
         try
@@ -115,16 +135,16 @@ internal sealed partial class MultipartHandlers(S3Context c)
             return;
         }
 
-        c.ETags.Set(entry, objectETag);
+        c.ETags.Set(entry, objectETag, metadata.StorageClass);
         RecordCompleted(r, objectETag);
-        await WriteCompletionAsync(r, objectETag).ConfigureAwait(false);
+        await WriteCompletionAsync(r, objectETag, checksums).ConfigureAwait(false);
     }
 
     /// <summary>
     /// Check step of Complete: every named part is staged with that ETag, all but the last are at
     /// least 5 MiB, the whole fits S3's limit; returns the object's size and multipart ETag.
     /// </summary>
-    private async Task<(long Total, string ETag)> CheckCompletionAsync(MultipartUpload upload, List<CompletedPart> requested, CancellationToken ct)
+    private async Task<(long Total, string ETag, List<UploadedPart> Named)> CheckCompletionAsync(MultipartUpload upload, List<CompletedPart> requested, CancellationToken ct)
     {
         var staged = new Dictionary<int, UploadedPart>();
         await foreach (var part in c.Uploads.ListPartsAsync(upload, ct).ConfigureAwait(false))
@@ -153,17 +173,18 @@ internal sealed partial class MultipartHandlers(S3Context c)
 
         return total > MaxMultipartObjectSize
             ? throw new S3Exception(S3Error.EntityTooLarge)
-            : (total, S3Metadata.Quote($"{MultipartETag(named)}-{named.Count}"));
+            : (total, S3Metadata.Quote($"{MultipartETag(named)}-{named.Count}"), named);
     }
 
     /// <summary>Write step of Complete (into the keep-alive 200 when it has started).</summary>
-    private static async Task WriteCompletionAsync(S3Request r, string objectETag)
+    private static async Task WriteCompletionAsync(S3Request r, string objectETag, IReadOnlyDictionary<string, string> checksums)
     {
         var w = await S3Xml.StartAsync(r.Context.Response, "CompleteMultipartUploadResult").ConfigureAwait(false);
         await w.ElementAsync("Location", $"/{r.Bucket}/{r.Key}").ConfigureAwait(false);
         await w.ElementAsync("Bucket", r.Bucket).ConfigureAwait(false);
         await w.ElementAsync("Key", r.Key).ConfigureAwait(false);
         await w.ElementAsync("ETag", objectETag).ConfigureAwait(false);
+        await S3Checksums.WriteElementsAsync(w, checksums).ConfigureAwait(false);
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
@@ -245,16 +266,17 @@ internal sealed partial class MultipartHandlers(S3Context c)
         throw new S3Exception(S3Error.InvalidArgument, $"Range specified is not valid for source object of size: {size}");
     }
 
-    /// <summary>Parse step of Complete: the part list, ascending (InvalidPartOrder otherwise).</summary>
-    private static async Task<List<CompletedPart>> ReadCompletionAsync(S3Request r)
+    /// <summary>Parse step of Complete: the part list, ascending (InvalidPartOrder otherwise), and the parts' checksums the client sent (ChecksumCRC32 and friends).</summary>
+    private static async Task<(List<CompletedPart> Parts, Dictionary<int, string> Checksums)> ReadCompletionAsync(S3Request r)
     {
-        var document = await S3Body.ReadXmlAsync(r).ConfigureAwait(false);
+        var document = await S3Body.ReadXmlAsync(r, objectChecksumHeaders: true).ConfigureAwait(false);
         if (document.Root is not { Name.LocalName: "CompleteMultipartUpload" } root)
         {
             throw new S3Exception(S3Error.MalformedXml);
         }
 
         var parts = new List<CompletedPart>();
+        var checksums = new Dictionary<int, string>();
         foreach (var part in root.Elements().Where(e => e.Name.LocalName == "Part"))
         {
             if (!int.TryParse(S3Body.Child(part, "PartNumber")?.Value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) || S3Body.Child(part, "ETag")?.Value is not { } etag)
@@ -263,6 +285,10 @@ internal sealed partial class MultipartHandlers(S3Context c)
             }
 
             parts.Add(new CompletedPart(number, etag));
+            if (part.Elements().FirstOrDefault(e => e.Name.LocalName.StartsWith("Checksum", StringComparison.Ordinal)) is { } sent)
+            {
+                checksums[number] = sent.Value;
+            }
         }
 
         if (parts.Count is 0 or > MaxPartNumber)
@@ -278,7 +304,7 @@ internal sealed partial class MultipartHandlers(S3Context c)
             }
         }
 
-        return parts;
+        return (parts, checksums);
     }
 
     /// <summary>S3's multipart ETag: the MD5 of the parts' binary MD5s (the "-N" suffix is added by the caller).</summary>

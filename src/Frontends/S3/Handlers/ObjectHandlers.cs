@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using VfsGateway.Frontends.S3.Checksums;
 using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs;
 using VfsGateway.Vfs.Metadata;
@@ -63,11 +64,22 @@ internal sealed class ObjectHandlers(S3Context c)
             response.Headers["x-amz-meta-" + name] = value;
         }
 
+        // AWS leaves the header out for STANDARD.
+        if (meta.StorageClass is { } storageClass)
+        {
+            response.Headers["x-amz-storage-class"] = storageClass;
+        }
+
+        if (meta.Tags.Count > 0)
+        {
+            response.Headers["x-amz-tagging-count"] = S3Tagging.Count(meta.Tags);
+        }
+
         // A whole-object checksum describes the whole object only: AWS leaves it out of ranged reads
         // (and SDKs that asked for it validate the body against it).
         if (range is null && string.Equals(r.Header("x-amz-checksum-mode"), "ENABLED", StringComparison.OrdinalIgnoreCase))
         {
-            foreach (var (name, value) in meta.Checksums)
+            foreach (var (name, value) in S3Checksums.HeadersOf(meta))
             {
                 response.Headers[name] = value;
             }
@@ -119,6 +131,8 @@ internal sealed class ObjectHandlers(S3Context c)
             await c.CheckWriteConditionsAsync(r, condition).ConfigureAwait(false);
         }
 
+        var storageClass = S3StorageClasses.OfRequest(r);
+        var tags = S3Tagging.OfHeader(r.Header("x-amz-tagging"));
         var body = S3Body.Open(r, S3Body.MaxObjectSize, computeMd5: c.Options.EtagHash == S3EtagHash.Md5);
         var userMetadata = S3Metadata.UserMetadataOf(r);
         var contentType = r.Header("Content-Type");
@@ -141,7 +155,9 @@ internal sealed class ObjectHandlers(S3Context c)
                     Headers = headers,
                     UserMetadata = userMetadata,
                     ETag = body.Md5 is { } md5 ? S3Metadata.Quote(Convert.ToHexStringLower(md5)) : null,
-                    Checksums = body.VerifiedChecksum is { } c ? new Dictionary<string, string> { [c.Key] = c.Value } : NoChecksums,
+                    Checksums = body.VerifiedChecksum is { } c ? new Dictionary<string, string> { [c.Key] = c.Value, [S3Checksums.TypeKey] = S3Checksums.FullObject } : NoChecksums,
+                    StorageClass = storageClass,
+                    Tags = tags,
                 };
                 return stored;
             },
@@ -149,11 +165,12 @@ internal sealed class ObjectHandlers(S3Context c)
         };
         var entry = await c.Vfs.PutAsync(r.ObjectPath, body, options, ct).ConfigureAwait(false);
         var etag = stored?.ETag ?? S3Context.DerivedETag(entry);
-        c.ETags.Set(entry, etag);
+        c.ETags.Set(entry, etag, storageClass);
         r.Context.Response.Headers.ETag = etag;
         if (body.VerifiedChecksum is { } checksum)
         {
             r.Context.Response.Headers[checksum.Key] = checksum.Value;
+            r.Context.Response.Headers[S3Checksums.TypeKey] = S3Checksums.FullObject;
         }
     }
 

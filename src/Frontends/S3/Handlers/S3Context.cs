@@ -82,13 +82,21 @@ internal sealed partial class S3Context(VirtualFileSystem vfs, S3Options options
             meta = meta with { ETag = DefaultETag(entry) };
         }
 
-        ETags.Set(entry, meta.ETag!);
+        ETags.Set(entry, meta.ETag!, meta.StorageClass);
         return meta;
     }
 
-    /// <summary>The ETag for a listing: from the read-through cache when it still describes this version, else from the store.</summary>
-    public async ValueTask<string> ListingETagAsync(Entry entry, CancellationToken ct) =>
-        ETags.Get(entry) ?? (await DescribeAsync(entry, ct).ConfigureAwait(false)).ETag!;
+    /// <summary>The ETag and storage class for a listing: from the read-through cache when it still describes this version, else from the store.</summary>
+    public async ValueTask<(string ETag, string? StorageClass)> ListingETagAsync(Entry entry, CancellationToken ct)
+    {
+        if (ETags.Get(entry) is { } cached)
+        {
+            return cached;
+        }
+
+        var meta = await DescribeAsync(entry, ct).ConfigureAwait(false);
+        return (meta.ETag!, meta.StorageClass);
+    }
 
     public static string DefaultETag(Entry entry) => entry.Size == 0 ? S3Metadata.Quote(EmptyMd5) : DerivedETag(entry);
 

@@ -37,11 +37,11 @@ internal sealed class BackendMultipartUploads(IMultipartUploads backend) : IS3Mu
         }
     }
 
-    public async ValueTask<UploadedPart> PutPartAsync(MultipartUpload upload, int partNumber, Stream content, long? length, CancellationToken cancellationToken)
+    public async ValueTask<UploadedPart> PutPartAsync(MultipartUpload upload, int partNumber, Stream content, long? length, Func<string?>? checksum, CancellationToken cancellationToken)
     {
         try
         {
-            return await backend.PutPartAsync(upload.Path, upload.UploadId, partNumber, content, length, cancellationToken).ConfigureAwait(false);
+            return await backend.PutPartAsync(upload.Path, upload.UploadId, partNumber, content, length, checksum, cancellationToken).ConfigureAwait(false);
         }
         catch (VfsException e) when (e.Kind == VfsErrorKind.NotFound)
         {

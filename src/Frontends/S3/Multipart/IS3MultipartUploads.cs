@@ -23,8 +23,11 @@ internal interface IS3MultipartUploads
     /// <summary>The upload, or null when the id is unknown, finished or belongs to another key.</summary>
     ValueTask<MultipartUpload?> FindAsync(VfsPath path, string? uploadId, CancellationToken cancellationToken);
 
-    /// <summary>Stores a part (replacing an earlier one of the same number); the ETag is the part's quoted MD5.</summary>
-    ValueTask<UploadedPart> PutPartAsync(MultipartUpload upload, int partNumber, Stream content, long? length, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stores a part (replacing an earlier one of the same number); the ETag is the part's quoted MD5.
+    /// <paramref name="checksum"/>, called once the content is read, gives the part's additional checksum to keep.
+    /// </summary>
+    ValueTask<UploadedPart> PutPartAsync(MultipartUpload upload, int partNumber, Stream content, long? length, Func<string?>? checksum, CancellationToken cancellationToken);
 
     /// <summary>The staged parts in ascending part number order.</summary>
     IAsyncEnumerable<UploadedPart> ListPartsAsync(MultipartUpload upload, CancellationToken cancellationToken);

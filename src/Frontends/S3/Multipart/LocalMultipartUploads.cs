@@ -42,7 +42,7 @@ internal sealed partial class LocalMultipartUploads(VirtualFileSystem vfs, Multi
         await CleanupIfDueAsync(cancellationToken).ConfigureAwait(false);
         var bucket = path.Segments[0];
         var key = path.RelativeTo(VfsPath.Root.Join(bucket)).Value;
-        var staged = await store.CreateAsync(bucket, key, metadata.ContentType, new(metadata.UserMetadata, StringComparer.OrdinalIgnoreCase), new(metadata.Headers, StringComparer.OrdinalIgnoreCase), cancellationToken).ConfigureAwait(false);
+        var staged = await store.CreateAsync(bucket, key, metadata, cancellationToken).ConfigureAwait(false);
         return ToUpload(staged, path);
     }
 
@@ -52,9 +52,9 @@ internal sealed partial class LocalMultipartUploads(VirtualFileSystem vfs, Multi
         return staged is not null && PathOf(staged) == path ? ToUpload(staged, path) : null;
     }
 
-    public async ValueTask<UploadedPart> PutPartAsync(MultipartUpload upload, int partNumber, Stream content, long? length, CancellationToken cancellationToken)
+    public async ValueTask<UploadedPart> PutPartAsync(MultipartUpload upload, int partNumber, Stream content, long? length, Func<string?>? checksum, CancellationToken cancellationToken)
     {
-        var part = await store.StagePartAsync(upload.UploadId, partNumber, content, cancellationToken).ConfigureAwait(false);
+        var part = await store.StagePartAsync(upload.UploadId, partNumber, content, checksum, cancellationToken).ConfigureAwait(false);
         return ToPart(part);
     }
 
@@ -125,9 +125,17 @@ internal sealed partial class LocalMultipartUploads(VirtualFileSystem vfs, Multi
     }
 
     private static MultipartUpload ToUpload(StagedUpload staged, VfsPath path) =>
-        new(staged.UploadId, path, staged.Initiated, new ObjectMetadata { ContentType = staged.ContentType, UserMetadata = staged.UserMetadata, Headers = staged.Headers });
+        new(staged.UploadId, path, staged.Initiated, new ObjectMetadata
+        {
+            ContentType = staged.ContentType,
+            UserMetadata = staged.UserMetadata,
+            Headers = staged.Headers,
+            StorageClass = staged.StorageClass,
+            Tags = staged.Tags ?? [],
+            Checksums = staged.Checksums ?? [],
+        });
 
-    private static UploadedPart ToPart(StagedPart part) => new(part.PartNumber, S3Metadata.Quote(part.Md5), part.Size, part.LastModified);
+    private static UploadedPart ToPart(StagedPart part) => new(part.PartNumber, S3Metadata.Quote(part.Md5), part.Size, part.LastModified) { Checksum = part.Checksum };
 
     /// <summary>The object path an upload was begun for; the root for a record that names no valid key.</summary>
     private static VfsPath PathOf(StagedUpload staged) =>

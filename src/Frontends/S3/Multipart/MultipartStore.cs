@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
 using VfsGateway.Vfs;
+using VfsGateway.Vfs.Metadata;
 
 namespace VfsGateway.Frontends.S3.Multipart;
 
@@ -23,10 +24,20 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
     public static bool IsValidUploadId(string? id) =>
         id is { Length: 32 } && id.All(c => char.IsAsciiDigit(c) || c is >= 'a' and <= 'f');
 
-    public async Task<StagedUpload> CreateAsync(string bucket, string key, string? contentType, Dictionary<string, string> userMetadata, Dictionary<string, string> headers, CancellationToken ct)
+    public async Task<StagedUpload> CreateAsync(string bucket, string key, ObjectMetadata metadata, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var upload = new StagedUpload(id, bucket, key, time.GetUtcNow(), contentType, userMetadata, headers);
+        var upload = new StagedUpload(
+            id,
+            bucket,
+            key,
+            time.GetUtcNow(),
+            metadata.ContentType,
+            new(metadata.UserMetadata, StringComparer.OrdinalIgnoreCase),
+            new(metadata.Headers, StringComparer.OrdinalIgnoreCase),
+            metadata.StorageClass,
+            metadata.Tags.Count > 0 ? new(metadata.Tags, StringComparer.Ordinal) : null,
+            metadata.Checksums.Count > 0 ? new(metadata.Checksums, StringComparer.Ordinal) : null);
         var dir = Path.Combine(Root, id);
         Directory.CreateDirectory(dir);
         await WriteJsonAsync(Path.Combine(dir, UploadFile), upload, ct).ConfigureAwait(false);
@@ -51,8 +62,8 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
         }
     }
 
-    /// <summary>Streams a part to disk, hashing it on the way; returns the staged part.</summary>
-    public async Task<StagedPart> StagePartAsync(string uploadId, int partNumber, Stream content, CancellationToken ct)
+    /// <summary>Streams a part to disk, hashing it on the way; returns the staged part (with <paramref name="checksum"/>'s answer once the content is read).</summary>
+    public async Task<StagedPart> StagePartAsync(string uploadId, int partNumber, Stream content, Func<string?>? checksum, CancellationToken ct)
     {
         var dir = Path.Combine(Root, uploadId);
         var final = PartPath(uploadId, partNumber);
@@ -77,7 +88,7 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
                 throw new S3Exception(S3Error.NoSuchUpload);
             }
 
-            var part = new StagedPart(partNumber, Convert.ToHexStringLower(md5), size, time.GetUtcNow());
+            var part = new StagedPart(partNumber, Convert.ToHexStringLower(md5), size, time.GetUtcNow(), checksum?.Invoke());
             File.Move(temp, final, overwrite: true);
             await WriteJsonAsync(final + ".json", part, ct).ConfigureAwait(false);
             return part;

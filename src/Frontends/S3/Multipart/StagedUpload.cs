@@ -8,4 +8,7 @@ internal sealed record StagedUpload(
     DateTimeOffset Initiated,
     string? ContentType,
     Dictionary<string, string> UserMetadata,
-    Dictionary<string, string> Headers);
+    Dictionary<string, string> Headers,
+    string? StorageClass = null,
+    Dictionary<string, string>? Tags = null,
+    Dictionary<string, string>? Checksums = null);

@@ -75,7 +75,7 @@ public sealed class S3RequestTests
     [InlineData("GET", "/bucket?acl")]
     [InlineData("PUT", "/bucket?versioning")]
     [InlineData("GET", "/bucket?policy")]
-    [InlineData("GET", "/bucket/key?tagging")]
+    [InlineData("GET", "/bucket?tagging")]
     [InlineData("PATCH", "/bucket/key")]
     [InlineData("DELETE", "/")]
     public async Task Request_UnknownOperation_501NotImplemented(string method, string target)
