@@ -11,6 +11,7 @@ internal sealed class S3Router(S3Context context)
     private readonly MultipartHandlers _multipart = new(context);
     private readonly CopyHandler _copy = new(context);
     private readonly DeleteObjectsHandler _deleteObjects = new(context);
+    private readonly VersionsHandler _versions = new(context);
 
     /// <summary>Query parameters that select no unsupported operation (request parameters, signing, response overrides).</summary>
     private static readonly HashSet<string> KnownParameters = new(StringComparer.Ordinal)
@@ -22,6 +23,7 @@ internal sealed class S3Router(S3Context context)
         "response-content-disposition", "response-content-encoding",
         "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature",
         "X-Amz-Security-Token", "X-Amz-Content-Sha256", "x-amz-checksum-mode",
+        "versions", "version-id-marker",
     };
 
     /// <summary>Picks the handler and names the operation (the S3 API action, the metrics label); unknown requests get a handler that fails.</summary>
@@ -35,9 +37,16 @@ internal sealed class S3Router(S3Context context)
             }
         }
 
-        if (r.Query("versionId") is { } version && version != "null")
+        // Buckets are never versioned: every object has the one version "null" (issue 12).
+        if (r.Key.Length > 0 && r.Query("versionId") is { } version)
         {
-            return ("Unknown", () => throw new S3Exception(S3Error.NotImplemented, "Object versions are not implemented."));
+            if (version != "null")
+            {
+                return ("Unknown", () => throw VersionsHandler.NoSuchVersion(version));
+            }
+
+            // The current object is the version "null"; AWS names the version it answered with.
+            r.Context.Response.Headers["x-amz-version-id"] = "null";
         }
 
         if (r.Bucket.Length == 0)
@@ -51,6 +60,8 @@ internal sealed class S3Router(S3Context context)
             {
                 "GET" when r.HasQuery("location") => ("GetBucketLocation", () => _buckets.GetBucketLocationAsync(r)),
                 "GET" when r.HasQuery("versioning") => ("GetBucketVersioning", () => _buckets.GetBucketVersioningAsync(r)),
+                "GET" when r.HasQuery("versions") => ("ListObjectVersions", () => _versions.ListObjectVersionsAsync(r)),
+                "PUT" when r.HasQuery("versioning") => ("PutBucketVersioning", () => _versions.PutBucketVersioningAsync(r)),
                 "GET" when r.HasQuery("uploads") => ("ListMultipartUploads", () => _multipart.ListMultipartUploadsAsync(r)),
                 "GET" when r.Query("list-type") == "2" => ("ListObjectsV2", () => _listing.ListObjectsAsync(r, v2: true)),
                 "GET" when r.Query("list-type") is null => ("ListObjects", () => _listing.ListObjectsAsync(r, v2: false)),
