@@ -49,9 +49,15 @@ internal sealed partial class TempSweeper(IBackend backend, ILogger logger)
         var remaining = 0;
         var subdirectories = new List<VfsPath>();
         var temps = new List<VfsPath>();
+        var staged = new List<VfsPath>();
         await foreach (var entry in backend.ListAsync(dir, cancellationToken).ConfigureAwait(false))
         {
-            if (entry.IsDirectory)
+            if (entry.IsDirectory && TempNames.IsTemp(entry.Name) && entry.ModTime < cutoff)
+            {
+                // Directories an upload was creating (staged under a temp name, then renamed into place).
+                staged.Add(entry.Path);
+            }
+            else if (entry.IsDirectory)
             {
                 subdirectories.Add(entry.Path);
             }
@@ -77,6 +83,19 @@ internal sealed partial class TempSweeper(IBackend backend, ILogger logger)
             }
         }
 
+        foreach (var tree in staged)
+        {
+            if (await TryAsync(ct => RemoveTreeAsync(tree, ct), cancellationToken).ConfigureAwait(false))
+            {
+                removed++;
+                temps.Add(tree);
+            }
+            else
+            {
+                remaining++;
+            }
+        }
+
         var prunedAny = false;
         foreach (var sub in subdirectories)
         {
@@ -94,6 +113,30 @@ internal sealed partial class TempSweeper(IBackend backend, ILogger logger)
 
         var emptiedByUs = remaining == 0 && (temps.Count > 0 || prunedAny) && dir.Depth >= 2;
         return (removed, emptiedByUs);
+    }
+
+    /// <summary>Removes a staged directory tree (only temp files and directories an interrupted upload made).</summary>
+    private async ValueTask RemoveTreeAsync(VfsPath dir, CancellationToken cancellationToken)
+    {
+        var entries = new List<Entry>();
+        await foreach (var entry in backend.ListAsync(dir, cancellationToken).ConfigureAwait(false))
+        {
+            entries.Add(entry);
+        }
+
+        foreach (var entry in entries)
+        {
+            if (entry.IsDirectory)
+            {
+                await RemoveTreeAsync(entry.Path, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await backend.DeleteAsync(entry.Path, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        await backend.RmdirAsync(dir, cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<bool> TryAsync(Func<CancellationToken, ValueTask> operation, CancellationToken cancellationToken)

@@ -115,9 +115,18 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
             Io(path, existing.Delete);
         }
 
-        CreateDirectories(path.Parent);
         var overwrote = (int)existing.Attributes != -1;
-        var file = Io(path, () => File.OpenHandle(full, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete));
+        SafeFileHandle file;
+        if (TempNames.IsTemp(path.Name))
+        {
+            file = OpenTempWithDirectories(path, full);
+        }
+        else
+        {
+            CreateDirectories(path.Parent);
+            file = OpenNew(path, full);
+        }
+
         try
         {
             long written;

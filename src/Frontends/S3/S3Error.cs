@@ -37,6 +37,7 @@ internal sealed record S3Error(string Code, int Status, string Message)
     public static readonly S3Error NoSuchBucket = new("NoSuchBucket", 404, "The specified bucket does not exist.");
     public static readonly S3Error NoSuchKey = new("NoSuchKey", 404, "The specified key does not exist.");
     public static readonly S3Error NoSuchUpload = new("NoSuchUpload", 404, "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed.");
+    public static readonly S3Error NoSuchVersion = new("NoSuchVersion", 404, "The specified version does not exist.");
     public static readonly S3Error NotImplemented = new("NotImplemented", 501, "A header or query you provided implies functionality that is not implemented.");
     public static readonly S3Error NotModified = new("NotModified", 304, "Not Modified");
     public static readonly S3Error PreconditionFailed = new("PreconditionFailed", 412, "At least one of the preconditions you specified did not hold.");

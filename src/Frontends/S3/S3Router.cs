@@ -13,6 +13,7 @@ internal sealed class S3Router(S3Context context)
     private readonly DeleteObjectsHandler _deleteObjects = new(context);
     private readonly TaggingHandler _tagging = new(context);
     private readonly AttributesHandler _attributes = new(context);
+    private readonly VersionsHandler _versions = new(context);
 
     /// <summary>Query parameters that select no unsupported operation (request parameters, signing, response overrides); other AWS sub-resources are 501, unknown parameters are ignored.</summary>
     private static readonly HashSet<string> KnownParameters = new(StringComparer.Ordinal)
@@ -25,6 +26,7 @@ internal sealed class S3Router(S3Context context)
         "X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires", "X-Amz-SignedHeaders", "X-Amz-Signature",
         "X-Amz-Security-Token", "X-Amz-Content-Sha256", "x-amz-checksum-mode",
         "tagging", "attributes",
+        "versions", "version-id-marker",
     };
 
     /// <summary>Picks the handler and names the operation (the S3 API action, the metrics label); unknown requests get a handler that fails.</summary>
@@ -38,9 +40,16 @@ internal sealed class S3Router(S3Context context)
             }
         }
 
-        if (r.Query("versionId") is { } version && version != "null")
+        // Buckets are never versioned: every object has the one version "null" (issue 12).
+        if (r.Key.Length > 0 && r.Query("versionId") is { } version)
         {
-            return ("Unknown", () => throw new S3Exception(S3Error.NotImplemented, "Object versions are not implemented."));
+            if (version != "null")
+            {
+                return ("Unknown", () => throw VersionsHandler.NoSuchVersion(version));
+            }
+
+            // The current object is the version "null"; AWS names the version it answered with.
+            r.Context.Response.Headers["x-amz-version-id"] = "null";
         }
 
         if (r.Bucket.Length == 0)
@@ -56,6 +65,8 @@ internal sealed class S3Router(S3Context context)
                 _ when r.HasQuery("tagging") || r.HasQuery("attributes") => NotImplemented(r),
                 "GET" when r.HasQuery("location") => ("GetBucketLocation", () => _buckets.GetBucketLocationAsync(r)),
                 "GET" when r.HasQuery("versioning") => ("GetBucketVersioning", () => _buckets.GetBucketVersioningAsync(r)),
+                "GET" when r.HasQuery("versions") => ("ListObjectVersions", () => _versions.ListObjectVersionsAsync(r)),
+                "PUT" when r.HasQuery("versioning") => ("PutBucketVersioning", () => _versions.PutBucketVersioningAsync(r)),
                 "GET" when r.HasQuery("uploads") => ("ListMultipartUploads", () => _multipart.ListMultipartUploadsAsync(r)),
                 "GET" when r.Query("list-type") == "2" => ("ListObjectsV2", () => _listing.ListObjectsAsync(r, v2: true)),
                 "GET" when r.Query("list-type") is null => ("ListObjects", () => _listing.ListObjectsAsync(r, v2: false)),

@@ -12,7 +12,7 @@ namespace VfsGateway.IntegrationTests.Reliability;
 /// directories, then restarted over the same local directory. Afterwards no temp file is left, no
 /// phantom "dir/" key is listed, DeleteBucket works, and --max-size counts only real objects.
 /// </summary>
-public sealed class CrashRestartTests
+public sealed partial class CrashRestartTests
 {
     private const int InFlight = 6;
     private const int SentBeforeKill = 512 * 1024;

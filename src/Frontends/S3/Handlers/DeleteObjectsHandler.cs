@@ -22,10 +22,10 @@ internal sealed class DeleteObjectsHandler(S3Context c)
         }
 
         var quiet = string.Equals(S3Body.Child(root, "Quiet")?.Value.Trim(), "true", StringComparison.OrdinalIgnoreCase);
-        var keys = new List<string>();
+        var keys = new List<(string Key, string? VersionId)>();
         foreach (var obj in root.Elements().Where(e => e.Name.LocalName == "Object"))
         {
-            keys.Add(S3Body.Child(obj, "Key")?.Value ?? throw new S3Exception(S3Error.MalformedXml));
+            keys.Add((S3Body.Child(obj, "Key")?.Value ?? throw new S3Exception(S3Error.MalformedXml), S3Body.Child(obj, "VersionId")?.Value));
         }
 
         if (keys.Count is 0 or > MaxDeleteKeys)
@@ -34,12 +34,18 @@ internal sealed class DeleteObjectsHandler(S3Context c)
         }
 
         var w = await S3Xml.StartAsync(r.Context.Response, "DeleteResult").ConfigureAwait(false);
-        foreach (var key in keys)
+        foreach (var (key, versionId) in keys)
         {
             S3Error? error = null;
             var message = string.Empty;
             try
             {
+                // Every object is the version "null" (see VersionsHandler); any other version names nothing.
+                if (versionId is not (null or VersionsHandler.NullVersionId))
+                {
+                    throw VersionsHandler.NoSuchVersion(versionId);
+                }
+
                 var path = S3Request.ParseKey(r.BucketPath, key);
                 await c.DeleteOneAsync(r, path, key.EndsWith('/'), ct).ConfigureAwait(false);
             }
@@ -56,6 +62,11 @@ internal sealed class DeleteObjectsHandler(S3Context c)
             {
                 await w.WriteStartElementAsync(null, "Error", null).ConfigureAwait(false);
                 await w.ElementAsync("Key", key).ConfigureAwait(false);
+                if (versionId is not null)
+                {
+                    await w.ElementAsync("VersionId", versionId).ConfigureAwait(false);
+                }
+
                 await w.ElementAsync("Code", error.Code).ConfigureAwait(false);
                 await w.ElementAsync("Message", message).ConfigureAwait(false);
                 await w.WriteEndElementAsync().ConfigureAwait(false);
@@ -64,6 +75,11 @@ internal sealed class DeleteObjectsHandler(S3Context c)
             {
                 await w.WriteStartElementAsync(null, "Deleted", null).ConfigureAwait(false);
                 await w.ElementAsync("Key", key).ConfigureAwait(false);
+                if (versionId is not null)
+                {
+                    await w.ElementAsync("VersionId", versionId).ConfigureAwait(false);
+                }
+
                 await w.WriteEndElementAsync().ConfigureAwait(false);
             }
         }

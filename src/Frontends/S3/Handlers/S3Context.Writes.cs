@@ -119,7 +119,9 @@ internal sealed partial class S3Context
             var version = header[(query + 1)..];
             if (version != "versionId=null")
             {
-                throw new S3Exception(S3Error.NotImplemented, "Copying object versions is not implemented.");
+                throw version.StartsWith("versionId=", StringComparison.Ordinal)
+                    ? VersionsHandler.NoSuchVersion(S3Request.StrictDecode(version["versionId=".Length..]))
+                    : new S3Exception(S3Error.InvalidArgument, "Copy Source may only carry a versionId.");
             }
 
             header = header[..query];
