@@ -49,7 +49,8 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
         }
 
         _acl = options.AclFile is { Length: > 0 } aclFile ? new ResticAclFile(aclFile, loggerFactory.CreateLogger<ResticAclFile>()) : null;
-        _quota = options.MaxSize is { } max ? new ResticQuota(max) : null;
+        // With --acl the usage is counted too: its quota lines may appear at any reload.
+        _quota = options.MaxSize is not null || _acl is not null ? new ResticQuota(options.MaxSize) : null;
         _metrics = options.Prometheus ? new ResticMetrics(() => vfs.CacheStats) : null;
     }
 
@@ -82,7 +83,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
             var seed = _metrics?.Repositories.BeginSeed();
             await _quota.InitializeAsync(_vfs, cancellationToken, seed is null ? null : seed.Add).ConfigureAwait(false);
             seed?.Complete();
-            LogQuota(_logger, _quota.Used, _quota.MaxSize);
+            LogQuota(_logger, _quota.Used, _quota.MaxSize is { } max ? ByteSize.Format(max) : "none");
         }
     }
 
