@@ -1,5 +1,6 @@
 using System.CommandLine;
 using VfsGateway.Cli.Parsing;
+using VfsGateway.Frontends.Http;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Cli.Commands;

@@ -4,8 +4,8 @@ namespace VfsGateway.Frontends.Restic;
 
 public sealed partial class ResticFrontend
 {
-    [LoggerMessage(Level = LogLevel.Information, Message = "quota: {Used} of {Max} bytes in use")]
-    private static partial void LogQuota(ILogger logger, long used, long max);
+    [LoggerMessage(Level = LogLevel.Information, Message = "quota: {Used} bytes in use (--max-size: {Max})")]
+    private static partial void LogQuota(ILogger logger, long used, string max);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "creating repository '{Repository}'")]
     private static partial void LogCreatingRepository(ILogger logger, string repository);
@@ -22,8 +22,8 @@ public sealed partial class ResticFrontend
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Method} {Path}: not a restic path ({Status})")]
     private static partial void LogBadPath(ILogger logger, string method, string? path, int status);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{Path}: refusing {Length} bytes, {Used} of {Max} bytes of quota in use")]
-    private static partial void LogOverQuota(ILogger logger, string path, long length, long used, long max);
+    [LoggerMessage(Level = LogLevel.Information, Message = "{Path}: upload refused at {Length} bytes: it exceeds {Limit}")]
+    private static partial void LogOverQuota(ILogger logger, string path, long length, QuotaLimit limit);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "{Path} exists; the upload is identical: {Identical}")]
     private static partial void LogExistingUpload(ILogger logger, string path, bool identical);

@@ -9,6 +9,37 @@ public sealed partial class ResticFrontend
     internal static readonly string[] ObjectDirectories = ["data", "keys", "locks", "snapshots", "index"];
     private static readonly string[] FanOut = Enumerable.Range(0, 256).Select(i => i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 
+    /// <summary>REPO/config, REPO/{keys,locks,snapshots,index}/ID or REPO/data/XX/ID.</summary>
+    internal static bool TryRepositoryOf(VfsPath path, out string repository, out bool snapshot)
+    {
+        repository = string.Empty;
+        snapshot = false;
+        var parent = path.Parent;
+        if (path.Name == "config")
+        {
+            repository = parent.Value;
+            return true;
+        }
+
+        if (parent.IsRoot)
+        {
+            return false;
+        }
+
+        switch (parent.Name)
+        {
+            case "keys" or "locks" or "snapshots" or "index":
+                repository = parent.Parent.Value;
+                snapshot = parent.Name == "snapshots";
+                return true;
+            case { Length: 2 } when !parent.Parent.IsRoot && parent.Parent.Name == "data":
+                repository = parent.Parent.Parent.Value;
+                return true;
+            default:
+                return false;
+        }
+    }
+
     /// <summary>
     /// POST {repo}/?create=true: creates the layout restic's local backend uses (the five object
     /// directories and data/00..ff). Succeeds when the repository already exists, as rest-server does.

@@ -15,18 +15,18 @@ public sealed partial class ResticFrontend
     {
         var cancellationToken = context.RequestAborted;
         var length = context.Request.ContentLength;
-        if (_quota is not null && length is { } declared && !_quota.Fits(declared))
+
+        // Registered before the look, so parallel uploads of this name count it once.
+        using var upload = _quota?.Begin(route.Path, route.Repository, _acl?.Current.QuotasFor(route.Repository.Value) ?? []);
+        if (upload is not null && length is { } declared && upload.Exceeded(declared) is { } full)
         {
-            LogOverQuota(_logger, route.Path.Value, declared, _quota.Used, _quota.MaxSize);
-            await StatusAsync(context, StatusCodes.Status507InsufficientStorage).ConfigureAwait(false);
+            LogOverQuota(_logger, route.Path.Value, declared, full);
+            await QuotaExceededAsync(context, full).ConfigureAwait(false);
             return;
         }
 
         // Measured (once per repository) before this upload touches storage.
         var repository = _metrics is null ? null : await _metrics.Repositories.GetAsync(_vfs, route.Repository, cancellationToken).ConfigureAwait(false);
-
-        // Registered before the look, so parallel uploads of this name count it once.
-        using var upload = _quota?.Begin(route.Path);
         using var tracked = repository?.Begin(route.Path);
 
         // Only look first when the answer matters: it costs a round trip on remote backends.
@@ -42,15 +42,17 @@ public sealed partial class ResticFrontend
 
         var verify = route.Type != ResticObjectType.Config && !_options.NoVerifyUpload;
         using var hash = verify ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
-        var body = new UploadStream(context.Request.Body, length, hash, verify ? Convert.FromHexString(route.Id) : null, _quota);
+        var body = new UploadStream(context.Request.Body, length, hash, verify ? Convert.FromHexString(route.Id) : null, upload);
         try
         {
             await _vfs.PutAsync(route.Path, body, new PutOptions(length), cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (Exception) when (body.Exceeded is { } limit && !cancellationToken.IsCancellationRequested)
         {
-            _quota?.Release(body.Reserved);
-            throw;
+            // The reservation is given back by the upload's Dispose.
+            LogOverQuota(_logger, route.Path.Value, body.BytesRead, limit);
+            await QuotaExceededAsync(context, limit).ConfigureAwait(false);
+            return;
         }
 
         upload?.Commit(existing?.Size, body.BytesRead);
@@ -126,10 +128,28 @@ public sealed partial class ResticFrontend
             return;
         }
 
-        _quota?.Release(size);
+        _quota?.Deleted(route.Repository, size);
         _metrics?.Delete(user, route, size);
         repository?.Deleted(size);
         context.Response.StatusCode = StatusCodes.Status200OK;
+    }
+
+    /// <summary>
+    /// 507 naming the limit, in the body and (HTTP/1.1) in the reason phrase, which restic prints
+    /// ("server response unexpected: 507 Insufficient Storage: …").
+    /// </summary>
+    private static Task QuotaExceededAsync(HttpContext context, QuotaLimit limit)
+    {
+        context.Response.StatusCode = StatusCodes.Status507InsufficientStorage;
+        var message = $"Insufficient Storage: the upload exceeds {limit}";
+        if (context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpResponseFeature>() is { } feature)
+        {
+            feature.ReasonPhrase = message;
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
+        return WriteBytesAsync(context, System.Text.Encoding.UTF8.GetBytes(message + "\n"));
     }
 
     private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)

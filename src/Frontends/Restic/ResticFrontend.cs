@@ -51,7 +51,8 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
         }
 
         _acl = options.AclFile is { Length: > 0 } aclFile ? new ResticAclFile(aclFile, loggerFactory.CreateLogger<ResticAclFile>()) : null;
-        _quota = options.MaxSize is { } max ? new ResticQuota(max) : null;
+        // With --acl the usage is counted too: its quota lines may appear at any reload.
+        _quota = options.MaxSize is not null || _acl is not null ? new ResticQuota(options.MaxSize) : null;
         // The status page reads the same registry that /metrics exports, so it needs the counters too.
         _metrics = options.Prometheus || options.StatusPage is not null ? new ResticMetrics(() => vfs.CacheStats) : null;
         if (options.StatusPage is { } info)
@@ -93,7 +94,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
             var seed = _metrics?.Repositories.BeginSeed();
             await _quota.InitializeAsync(_vfs, cancellationToken, seed is null ? null : seed.Add).ConfigureAwait(false);
             seed?.Complete();
-            LogQuota(_logger, _quota.Used, _quota.MaxSize);
+            LogQuota(_logger, _quota.Used, _quota.MaxSize is { } max ? ByteSize.Format(max) : "none");
         }
     }
 

@@ -119,7 +119,7 @@ internal sealed class ResticRepositoryMetrics
         public void Add(Entry file)
         {
             ArgumentNullException.ThrowIfNull(file);
-            if (!TryRepositoryOf(file.Path, out var repository, out var snapshot))
+            if (!ResticFrontend.TryRepositoryOf(file.Path, out var repository, out var snapshot))
             {
                 return;
             }
@@ -137,37 +137,6 @@ internal sealed class ResticRepositoryMetrics
             {
                 var repository = new Repository(owner, label, figures.Size, figures.LastWrite, figures.LastSnapshot);
                 owner._repositories[label] = new Lazy<Task<Repository>>(Task.FromResult(repository));
-            }
-        }
-
-        /// <summary>REPO/config, REPO/{keys,locks,snapshots,index}/ID or REPO/data/XX/ID.</summary>
-        private static bool TryRepositoryOf(VfsPath path, out string repository, out bool snapshot)
-        {
-            repository = string.Empty;
-            snapshot = false;
-            var parent = path.Parent;
-            if (path.Name == "config")
-            {
-                repository = parent.Value;
-                return true;
-            }
-
-            if (parent.IsRoot)
-            {
-                return false;
-            }
-
-            switch (parent.Name)
-            {
-                case "keys" or "locks" or "snapshots" or "index":
-                    repository = parent.Parent.Value;
-                    snapshot = parent.Name == "snapshots";
-                    return true;
-                case { Length: 2 } when !parent.Parent.IsRoot && parent.Parent.Name == "data":
-                    repository = parent.Parent.Parent.Value;
-                    return true;
-                default:
-                    return false;
             }
         }
     }

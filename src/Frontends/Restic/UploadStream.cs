@@ -17,7 +17,7 @@ internal sealed class UploadStream : Stream
     private readonly long? _length;
     private readonly IncrementalHash? _hash;
     private readonly byte[]? _expectedDigest;
-    private readonly ResticQuota? _quota;
+    private readonly ResticQuota.Upload? _quota;
     private readonly byte[] _digest = new byte[SHA256.HashSizeInBytes];
     private bool _finished;
 
@@ -25,8 +25,8 @@ internal sealed class UploadStream : Stream
     /// <param name="length">Content-Length, when the client sent one.</param>
     /// <param name="hash">A SHA-256 to feed, or null when nothing needs the digest.</param>
     /// <param name="expectedDigest">The digest the content must have (the object's name), or null to only compute it.</param>
-    /// <param name="quota">The quota to reserve the bytes in, or null.</param>
-    public UploadStream(Stream body, long? length, IncrementalHash? hash, byte[]? expectedDigest, ResticQuota? quota)
+    /// <param name="quota">The upload's quota reservation to reserve the bytes in, or null.</param>
+    public UploadStream(Stream body, long? length, IncrementalHash? hash, byte[]? expectedDigest, ResticQuota.Upload? quota)
     {
         _body = body;
         _length = length;
@@ -38,8 +38,8 @@ internal sealed class UploadStream : Stream
     /// <summary>Bytes read from the client so far.</summary>
     public long BytesRead { get; private set; }
 
-    /// <summary>Bytes reserved in the quota so far; the caller releases them if the upload fails.</summary>
-    public long Reserved { get; private set; }
+    /// <summary>The quota the upload ran into (then the read failed with InsufficientStorage), or null.</summary>
+    public QuotaLimit? Exceeded { get; private set; }
 
     /// <summary>The SHA-256 of the whole content, once it was read to the end (with a hash given).</summary>
     public ReadOnlySpan<byte> Digest => _finished && _hash is not null ? _digest : throw new InvalidOperationException("the content has not been read to the end");
@@ -169,12 +169,11 @@ internal sealed class UploadStream : Stream
 
         if (_quota is not null)
         {
-            if (!_quota.TryReserve(data.Length))
+            if (_quota.TryReserve(data.Length) is { } limit)
             {
-                throw new VfsException(VfsErrorKind.InsufficientStorage, $"the upload exceeds the quota of {_quota.MaxSize} bytes");
+                Exceeded = limit;
+                throw new VfsException(VfsErrorKind.InsufficientStorage, $"the upload exceeds {limit}");
             }
-
-            Reserved += data.Length;
         }
 
         _hash?.AppendData(data);

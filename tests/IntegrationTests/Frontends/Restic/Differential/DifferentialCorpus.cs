@@ -18,6 +18,9 @@ internal static class DifferentialCorpus
     public const string MultiRangeWhole =
         "a multi-range request gets the whole object (rest-server sends multipart/byteranges; restic only asks for one range)";
 
+    public const string QuotaMessage =
+        "a 507 names the limit in its text and reason phrase (rest-server: \"Insufficient Storage\"), so restic's error says which quota is full";
+
     private const string V2 = "application/vnd.x.restic.rest.v2";
     private const string Zero = "0000000000000000000000000000000000000000000000000000000000000000";
 
@@ -231,12 +234,12 @@ internal static class DifferentialCorpus
             new("POST", "/?create=true"),
             new("POST", $"/data/{a}", Body: abytes),
             new("POST", $"/data/{b}", Body: bbytes),
-            new("POST", $"/data/{d}", Body: dbytes),
+            new("POST", $"/data/{d}", Body: dbytes, Intended: QuotaMessage, GatewayStatus: 507),
             new("POST", $"/data/{c}", Body: cbytes),
             new("GET", "/data/", Accept: V2),
             new("DELETE", $"/data/{a}"),
             new("DELETE", $"/data/{b}"),
-            new("POST", $"/data/{e}", Body: ebytes),
+            new("POST", $"/data/{e}", Body: ebytes, Intended: QuotaMessage, GatewayStatus: 507),
             new("POST", $"/data/{f}", Body: fbytes),
             new("GET", "/data/", Accept: V2),
         ]);

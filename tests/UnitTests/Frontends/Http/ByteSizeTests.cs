@@ -1,6 +1,6 @@
-using VfsGateway.Cli.Parsing;
+using VfsGateway.Frontends.Http;
 
-namespace VfsGateway.UnitTests.Cli.Parsing;
+namespace VfsGateway.UnitTests.Frontends.Http;
 
 public sealed class ByteSizeTests
 {

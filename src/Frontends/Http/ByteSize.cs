@@ -1,9 +1,9 @@
 using System.Globalization;
 
-namespace VfsGateway.Cli.Parsing;
+namespace VfsGateway.Frontends.Http;
 
 /// <summary>
-/// Sizes on the command line (--max-size): a number of bytes, or a number with a binary suffix
+/// Sizes on the command line (--max-size) and in the --acl file's quota lines: a number of bytes, or a number with a binary suffix
 /// K/M/G/T/P (also written KB/KiB, MB/MiB, ...; any case), as rest-server and rclone read them:
 /// "500K" is 500 × 1024 bytes. A fraction is allowed with a suffix ("1.5G"); the result is rounded
 /// down to whole bytes.
@@ -64,8 +64,20 @@ internal static class ByteSize
         return true;
     }
 
-    public static long Parse(string text) =>
-        TryParse(text, out var bytes, out var error) ? bytes : throw CliException.Usage(error);
+    /// <summary>A size for messages: "10 GiB" when it is a whole number of a binary unit, else "1500 bytes".</summary>
+    public static string Format(long bytes)
+    {
+        string[] units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
+        var unit = -1;
+        while (bytes != 0 && unit + 1 < units.Length && bytes % (1L << (10 * (unit + 2))) == 0)
+        {
+            unit++;
+        }
+
+        return unit < 0
+            ? string.Create(CultureInfo.InvariantCulture, $"{bytes} bytes")
+            : string.Create(CultureInfo.InvariantCulture, $"{bytes >> (10 * (unit + 1))} {units[unit]}");
+    }
 
     /// <summary>A size for people, as rclone prints it: "512 B", "1.500 KiB", "12.346 MiB".</summary>
     public static string Format(double bytes)
