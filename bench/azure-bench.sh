@@ -43,8 +43,10 @@ LOAD_BEFORE=$(loadavg)
 
 # ---------------------------------------------------------------- build + data
 build_gateway
-log "building bench/azblob-direct (Release)"
-dotnet build "$ROOT/bench/azblob-direct" -c Release -nologo -v quiet </dev/null >/dev/null
+if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+  log "building bench/azblob-direct (Release)"
+  dotnet build "$ROOT/bench/azblob-direct" -c Release -nologo -v quiet </dev/null >/dev/null
+fi
 DIRECT=$ROOT/bench/azblob-direct/bin/Release/net10.0/azblob-direct
 [ -x "$DIRECT" ] || die "$DIRECT was not built"
 
