@@ -47,7 +47,7 @@ BYTES=$(stat -c %s "$FILE")
 
 # A real shell (vsftpd's PAM stack refuses users without one) and a real home.
 id "$FTP_USER" >/dev/null 2>&1 || useradd -M -d "$FTP_HOME" -s /bin/bash "$FTP_USER"
-mkdir -p "$FTP_HOME/bench/gw" "$FTP_HOME/bench/curl" "$FTP_HOME/bench/rclone"
+mkdir -p "$FTP_HOME/bench/gateway" "$FTP_HOME/bench/curl" "$FTP_HOME/bench/rclone"
 chown -R "$FTP_USER:" "$FTP_HOME"
 FTP_PASS=pw-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s:%s\n' "$FTP_USER" "$FTP_PASS" | chpasswd
@@ -92,7 +92,7 @@ GW_PORT=$(free_port)
 "$GATEWAY" serve s3 "ftp:$FTP_USER@127.0.0.1:$FTP_PORT$FTP_HOME/bench" --addr "127.0.0.1:$GW_PORT" --no-auth ${GATEWAY_FLAGS:-} >"$WORK/gateway.log" 2>&1 &
 GW_PID=$!; PIDS+=("$GW_PID")
 wait_port "$GW_PORT" || die "the gateway did not start: $(cat "$WORK/gateway.log")"
-GW_URL=http://127.0.0.1:$GW_PORT/gw
+GW_URL=http://127.0.0.1:$GW_PORT/gateway
 RSS_START=$(vm_kib "$GW_PID" VmRSS)
 
 # ---------------------------------------------------------------- rounds
@@ -101,14 +101,14 @@ timed() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); elapsed "$t0" "$t1
 GW_UP=() GW_DN=() CU_UP=() CU_DN=() RC_UP=() RC_DN=()
 for round in $(seq 1 "$REPEAT"); do
   GW_UP+=("$(curl -sS --noproxy '*' --fail -o /dev/null -T "$FILE" -H 'Expect:' -w '%{size_upload} %{time_total}\n' "$GW_URL/obj-$round.bin" | curl_mbps)")
-  cmp -s "$FILE" "$FTP_HOME/bench/gw/obj-$round.bin" || die "the gateway stored a different file"
+  cmp -s "$FILE" "$FTP_HOME/bench/gateway/obj-$round.bin" || die "the gateway stored a different file"
   CU_UP+=("$(curl -sS --noproxy '*' --fail --netrc-file "$WORK/vsftpd/netrc" -T "$FILE" -w '%{size_upload} %{time_total}\n' "$FTP_URL/curl/obj-$round.bin" | curl_mbps)")
   RC_UP+=("$(mbps "$BYTES" "$(timed "${RCLONE_ENV[@]}" rclone copyto "$FILE" ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin")")")
   GW_DN+=("$(curl -sS --noproxy '*' --fail -o /dev/null -w '%{size_download} %{time_total}\n' "$GW_URL/obj-$round.bin" | curl_mbps)")
   CU_DN+=("$(curl -sS --noproxy '*' --fail --netrc-file "$WORK/vsftpd/netrc" -o /dev/null -w '%{size_download} %{time_total}\n' "$FTP_URL/curl/obj-$round.bin" | curl_mbps)")
   RC_DN+=("$(mbps "$BYTES" "$(timed "${RCLONE_ENV[@]}" rclone cat ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin")")")
   log "round $round: upload gateway ${GW_UP[-1]} / curl ${CU_UP[-1]} / rclone ${RC_UP[-1]} MB/s; download ${GW_DN[-1]} / ${CU_DN[-1]} / ${RC_DN[-1]} MB/s"
-  rm -f "$FTP_HOME/bench/gw/obj-$round.bin" "$FTP_HOME/bench/curl/obj-$round.bin" "$FTP_HOME/bench/rclone/obj-$round.bin"
+  rm -f "$FTP_HOME/bench/gateway/obj-$round.bin" "$FTP_HOME/bench/curl/obj-$round.bin" "$FTP_HOME/bench/rclone/obj-$round.bin"
 done
 HWM=$(vm_kib "$GW_PID" VmHWM)
 GW_CPU=$(cpu_seconds "$GW_PID")
