@@ -20,6 +20,8 @@
 # same cores and is the slower party: the ratios measure the gateway's overhead on top of Azurite, not
 # Azure. Only 127.0.0.1 is used; every process this script starts is stopped by its PID.
 # Needs: npm azurite 3.37.0 (see ./test.sh), curl, restic, python3, dotnet.
+# Before the timed transfers the gateway makes one untimed 20 MiB PUT + GET (JIT, connection pools: a
+# long-running server is warm; the reference tools start cold, as they do in real use).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -40,6 +42,12 @@ export RESTIC_PASSWORD=bench-password
 
 require_tools "npm install -g azurite@3.37.0 (./test.sh does it); apt-get install -y curl restic" azurite-blob curl restic python3 dotnet
 LOAD_BEFORE=$(loadavg)
+
+warm_up() {  # warm_up URL: one PUT + GET of a 20 MiB object (past the single-put cutoffs), untimed: JIT and connection pools
+  local f=$WORK/../warmup-20.bin
+  [ -f "$f" ] || head -c $((20 << 20)) /dev/urandom >"$f"
+  curl -sS --noproxy '*' --fail -o /dev/null -T "$f" -H 'Expect:' "$1" && curl -sS --noproxy '*' --fail -o /dev/null "$1"
+}
 
 # ---------------------------------------------------------------- build + data
 build_gateway
@@ -100,6 +108,7 @@ start_gateway() {  # start_gateway FRONTEND REMOTE ARGS... -> GW_PID GW_PORT
 start_gateway s3 azureblob: --azureblob-chunk-size "$CHUNK" --azureblob-upload-concurrency "$CONCURRENCY" --azureblob-upload-cutoff "$CUTOFF"
 GW_URL=http://127.0.0.1:$GW_PORT/gateway
 RSS_START=$(vm_kib "$GW_PID" VmRSS)
+warm_up "$GW_URL/warm-up.bin"
 curl_mbps() { awk '{ b += $1; if ($2 > t) t = $2 } END { if (t > 0) printf "%.1f", b / t / 1e6; else print "n/a" }'; }
 # PUT/GET of SMALL_COUNT objects, PARALLEL at a time; prints seconds.
 small_curl() {  # small_curl put|get ROUND

@@ -17,6 +17,8 @@
 # default gwbench; created with useradd if missing, a random password set with chpasswd each run,
 # home /home/FTP_USER). Only 127.0.0.1 is used; every process this script starts is stopped by its PID.
 # Needs: vsftpd (apt), curl, rclone, python3, dotnet; root (useradd/chpasswd).
+# Before the timed transfers the gateway makes one untimed 20 MiB PUT + GET (JIT, connection pools: a
+# long-running server is warm; the reference tools start cold, as they do in real use).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -34,6 +36,12 @@ CLEANUP_DIRS=("$WORK/vsftpd" "$FTP_HOME/bench")
 [ -x /usr/sbin/vsftpd ] || die "/usr/sbin/vsftpd is missing (apt-get install -y vsftpd)"
 require_tools "apt-get install -y curl rclone" curl rclone python3 dotnet useradd chpasswd
 LOAD_BEFORE=$(loadavg)
+
+warm_up() {  # warm_up URL: one PUT + GET of a 20 MiB object (past the single-put cutoffs), untimed: JIT and connection pools
+  local f=$WORK/../warmup-20.bin
+  [ -f "$f" ] || head -c $((20 << 20)) /dev/urandom >"$f"
+  curl -sS --noproxy '*' --fail -o /dev/null -T "$f" -H 'Expect:' "$1" && curl -sS --noproxy '*' --fail -o /dev/null "$1"
+}
 
 # ---------------------------------------------------------------- build + data + user
 build_gateway
@@ -82,7 +90,7 @@ wait_port "$FTP_PORT" || die "vsftpd did not start: $(cat "$WORK/vsftpd/stdout.l
 # curl reads the password from a netrc file, rclone from env (obscured), the gateway from env: never argv.
 printf 'machine 127.0.0.1 login %s password %s\n' "$FTP_USER" "$FTP_PASS" >"$WORK/vsftpd/netrc"
 chmod 600 "$WORK/vsftpd/netrc"
-FTP_URL=ftp://127.0.0.1:$FTP_PORT$FTP_HOME/bench
+FTP_URL=ftp://127.0.0.1:$FTP_PORT/bench   # relative to the login directory (FTP_HOME)
 export GATEWAY_FTP_PASS=$FTP_PASS
 RCLONE_ENV=(env -u AWS_CA_BUNDLE RCLONE_CONFIG=/dev/null RCLONE_FTP_HOST=127.0.0.1 RCLONE_FTP_PORT="$FTP_PORT" RCLONE_FTP_USER="$FTP_USER"
   RCLONE_FTP_PASS="$(rclone obscure "$FTP_PASS")")
@@ -94,6 +102,7 @@ GW_PID=$!; PIDS+=("$GW_PID")
 wait_port "$GW_PORT" || die "the gateway did not start: $(cat "$WORK/gateway.log")"
 GW_URL=http://127.0.0.1:$GW_PORT/gateway
 RSS_START=$(vm_kib "$GW_PID" VmRSS)
+warm_up "$GW_URL/warm-up.bin"
 
 # ---------------------------------------------------------------- rounds
 curl_mbps() { awk '{ if ($2 > 0) printf "%.1f", $1 / $2 / 1e6; else print "n/a" }'; }
@@ -103,7 +112,7 @@ for round in $(seq 1 "$REPEAT"); do
   GW_UP+=("$(curl -sS --noproxy '*' --fail -o /dev/null -T "$FILE" -H 'Expect:' -w '%{size_upload} %{time_total}\n' "$GW_URL/obj-$round.bin" | curl_mbps)")
   cmp -s "$FILE" "$FTP_HOME/bench/gateway/obj-$round.bin" || die "the gateway stored a different file"
   CU_UP+=("$(curl -sS --noproxy '*' --fail --netrc-file "$WORK/vsftpd/netrc" -T "$FILE" -w '%{size_upload} %{time_total}\n' "$FTP_URL/curl/obj-$round.bin" | curl_mbps)")
-  RC_UP+=("$(mbps "$BYTES" "$(timed "${RCLONE_ENV[@]}" rclone copyto "$FILE" ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin")")")
+  RC_UP+=("$(mbps "$BYTES" "$(timed "${RCLONE_ENV[@]}" rclone copyto -q "$FILE" ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin")")")
   GW_DN+=("$(curl -sS --noproxy '*' --fail -o /dev/null -w '%{size_download} %{time_total}\n' "$GW_URL/obj-$round.bin" | curl_mbps)")
   CU_DN+=("$(curl -sS --noproxy '*' --fail --netrc-file "$WORK/vsftpd/netrc" -o /dev/null -w '%{size_download} %{time_total}\n' "$FTP_URL/curl/obj-$round.bin" | curl_mbps)")
   RC_DN+=("$(mbps "$BYTES" "$(timed "${RCLONE_ENV[@]}" rclone cat ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin")")")

@@ -25,6 +25,8 @@
 # Rounds of (1)-(3) are interleaved REPEAT times, medians in the summary. The backing server runs on the
 # same cores. Only 127.0.0.1 is used; every process this script starts is stopped by its PID.
 # Needs: npm s3rver 3.7.1 (see ./test.sh), awscli (Debian's v2), curl, restic, rclone, python3, dotnet.
+# Before the timed transfers the gateway makes one untimed 20 MiB PUT + GET (JIT, connection pools: a
+# long-running server is warm; the reference tools start cold, as they do in real use).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -45,6 +47,12 @@ export RESTIC_PASSWORD=bench-password
 require_tools "apt-get install -y awscli curl restic rclone" /usr/bin/aws curl restic rclone python3 dotnet
 [ "$BACKING" = s3rver ] && require_tools "npm install -g s3rver@3.7.1 (./test.sh does it)" s3rver
 LOAD_BEFORE=$(loadavg)
+
+warm_up() {  # warm_up URL: one PUT + GET of a 20 MiB object (past the single-put cutoffs), untimed: JIT and connection pools
+  local f=$WORK/../warmup-20.bin
+  [ -f "$f" ] || head -c $((20 << 20)) /dev/urandom >"$f"
+  curl -sS --noproxy '*' --fail -o /dev/null -T "$f" -H 'Expect:' "$1" && curl -sS --noproxy '*' --fail -o /dev/null "$1"
+}
 
 # ---------------------------------------------------------------- build + data
 build_gateway
@@ -115,6 +123,7 @@ start_gateway() {  # start_gateway FRONTEND REMOTE -> GW_PID GW_PORT
 # ---------------------------------------------------------------- (1)-(3) through serve s3 s3:
 start_gateway s3 s3:
 RSS_START=$(vm_kib "$GW_PID" VmRSS)
+warm_up "http://127.0.0.1:$GW_PORT/gateway/warm-up.bin"
 timed() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); elapsed "$t0" "$t1" %.3f; }
 curl_mbps() { awk '{ if ($2 > 0) printf "%.1f", $1 / $2 / 1e6; else print "n/a" }'; }
 GW_PUT=() DI_PUT=() GW_GET=() DI_GET=() CU_PUT=() CU_GET=() GW_SP=() DI_SP=() GW_SG=() DI_SG=()
