@@ -106,16 +106,17 @@ warm_up "$GW_URL/warm-up.bin"
 
 # ---------------------------------------------------------------- rounds
 curl_mbps() { awk '{ if ($2 > 0) printf "%.1f", $1 / $2 / 1e6; else print "n/a" }'; }
-timed() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); elapsed "$t0" "$t1" %.3f; }
+# timed CMD...: prints CMD's wall seconds; a failing CMD fails the run (use as t=$(timed …), not nested).
+timed() { local t0 t1; t0=$(now); "$@" >/dev/null || die "failed: ${*:1:3}"; t1=$(now); elapsed "$t0" "$t1" %.3f; }
 GW_UP=() GW_DN=() CU_UP=() CU_DN=() RC_UP=() RC_DN=()
 for round in $(seq 1 "$REPEAT"); do
   GW_UP+=("$(curl -sS --noproxy '*' --fail -o /dev/null -T "$FILE" -H 'Expect:' -w '%{size_upload} %{time_total}\n' "$GW_URL/obj-$round.bin" | curl_mbps)")
   cmp -s "$FILE" "$FTP_HOME/bench/gateway/obj-$round.bin" || die "the gateway stored a different file"
   CU_UP+=("$(curl -sS --noproxy '*' --fail --netrc-file "$WORK/vsftpd/netrc" -T "$FILE" -w '%{size_upload} %{time_total}\n' "$FTP_URL/curl/obj-$round.bin" | curl_mbps)")
-  RC_UP+=("$(mbps "$BYTES" "$(timed "${RCLONE_ENV[@]}" rclone copyto -q "$FILE" ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin")")")
+  t=$(timed "${RCLONE_ENV[@]}" rclone copyto -q "$FILE" ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin"); RC_UP+=("$(mbps "$BYTES" "$t")")
   GW_DN+=("$(curl -sS --noproxy '*' --fail -o /dev/null -w '%{size_download} %{time_total}\n' "$GW_URL/obj-$round.bin" | curl_mbps)")
   CU_DN+=("$(curl -sS --noproxy '*' --fail --netrc-file "$WORK/vsftpd/netrc" -o /dev/null -w '%{size_download} %{time_total}\n' "$FTP_URL/curl/obj-$round.bin" | curl_mbps)")
-  RC_DN+=("$(mbps "$BYTES" "$(timed "${RCLONE_ENV[@]}" rclone cat ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin")")")
+  t=$(timed "${RCLONE_ENV[@]}" rclone cat ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin"); RC_DN+=("$(mbps "$BYTES" "$t")")
   log "round $round: upload gateway ${GW_UP[-1]} / curl ${CU_UP[-1]} / rclone ${RC_UP[-1]} MB/s; download ${GW_DN[-1]} / ${CU_DN[-1]} / ${RC_DN[-1]} MB/s"
   rm -f "$FTP_HOME/bench/gateway/obj-$round.bin" "$FTP_HOME/bench/curl/obj-$round.bin" "$FTP_HOME/bench/rclone/obj-$round.bin"
 done

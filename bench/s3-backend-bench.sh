@@ -5,12 +5,13 @@
 #
 #   bench/s3-backend-bench.sh            # 1 GiB object, 500 x 16 KiB objects, 256 MiB restic data, 3 rounds
 #   SIZE_MIB=256 SMALL_COUNT=200 RESTIC_MIB=128 REPEAT=1 bench/s3-backend-bench.sh    # a quick run
-#   BACKING=gateway bench/s3-backend-bench.sh   # backing server: a second `gateway serve s3 local:`
+#   BACKING=s3rver bench/s3-backend-bench.sh    # backing server: s3rver instead of a second `gateway serve s3 local:`
 #   GATEWAY_FLAGS='--s3-upload-concurrency 8' bench/s3-backend-bench.sh            # experiments
 #
-# Backing server (BACKING): s3rver 3.7.1 (npm, the default; it cannot decode aws-chunked bodies, so the
-# backend runs with --s3-request-checksum when_required) or our own `gateway serve s3 local:` with SigV4
-# (as the conformance tests do). The gateway under test is `serve s3 s3: --no-auth` (every bucket of
+# Backing server (BACKING): s3rver 3.7.1 (npm; it cannot decode aws-chunked bodies, so the
+# backend runs with --s3-request-checksum when_required) or our own `gateway serve s3 local:` with SigV4 (the default)
+# (as the conformance tests do). With s3rver, multipart uploads through the gateway fail (2026-12-05:
+# CreateMultipartUpload calls ListMultipartUploads, which s3rver answers 501): use BACKING=gateway. The gateway under test is `serve s3 s3: --no-auth` (every bucket of
 # the backing account), backend defaults (8 MiB parts, 4 in flight) unless GATEWAY_FLAGS says otherwise.
 # (1) PUT and GET of one SIZE_MIB object with aws-cli v2 (/usr/bin/aws; multipart above 8 MiB, 8 MiB
 #     parts, 8 requests in flight): through the gateway (unsigned) vs straight to the backing server
@@ -39,7 +40,7 @@ SMALL_COUNT=${SMALL_COUNT:-500}
 SMALL_KIB=${SMALL_KIB:-16}
 RESTIC_MIB=${RESTIC_MIB:-256}
 REPEAT=${REPEAT:-3}
-BACKING=${BACKING:-s3rver}
+BACKING=${BACKING:-gateway}
 WORK=${BENCH_DIR:-$ROOT/bench/out}/s3-backend
 CLEANUP_DIRS=("$WORK/backing" "$WORK/restore" "$WORK/down")
 export RESTIC_PASSWORD=bench-password
@@ -124,24 +125,25 @@ start_gateway() {  # start_gateway FRONTEND REMOTE -> GW_PID GW_PORT
 start_gateway s3 s3:
 RSS_START=$(vm_kib "$GW_PID" VmRSS)
 warm_up "http://127.0.0.1:$GW_PORT/gateway/warm-up.bin"
-timed() { local t0 t1; t0=$(now); "$@" >/dev/null; t1=$(now); elapsed "$t0" "$t1" %.3f; }
+# timed CMD...: prints CMD's wall seconds; a failing CMD fails the run (use as t=$(timed …), not nested).
+timed() { local t0 t1; t0=$(now); "$@" >/dev/null || die "failed: ${*:1:3}"; t1=$(now); elapsed "$t0" "$t1" %.3f; }
 curl_mbps() { awk '{ if ($2 > 0) printf "%.1f", $1 / $2 / 1e6; else print "n/a" }'; }
 GW_PUT=() DI_PUT=() GW_GET=() DI_GET=() CU_PUT=() CU_GET=() GW_SP=() DI_SP=() GW_SG=() DI_SG=()
 for round in $(seq 1 "$REPEAT"); do
-  GW_PUT+=("$(mbps "$OBJ_BYTES" "$(timed aws_gateway cp --only-show-errors "$OBJ" "s3://gateway/aws-$round.bin")")")
-  DI_PUT+=("$(mbps "$OBJ_BYTES" "$(timed aws_direct cp --only-show-errors "$OBJ" "s3://direct/aws-$round.bin")")")
-  GW_GET+=("$(mbps "$OBJ_BYTES" "$(timed aws_gateway cp --only-show-errors "s3://gateway/aws-$round.bin" -)")")
-  DI_GET+=("$(mbps "$OBJ_BYTES" "$(timed aws_direct cp --only-show-errors "s3://direct/aws-$round.bin" -)")")
+  t=$(timed aws_gateway cp --only-show-errors "$OBJ" "s3://gateway/aws-$round.bin"); GW_PUT+=("$(mbps "$OBJ_BYTES" "$t")")
+  t=$(timed aws_direct cp --only-show-errors "$OBJ" "s3://direct/aws-$round.bin"); DI_PUT+=("$(mbps "$OBJ_BYTES" "$t")")
+  t=$(timed aws_gateway cp --only-show-errors "s3://gateway/aws-$round.bin" -); GW_GET+=("$(mbps "$OBJ_BYTES" "$t")")
+  t=$(timed aws_direct cp --only-show-errors "s3://direct/aws-$round.bin" -); DI_GET+=("$(mbps "$OBJ_BYTES" "$t")")
   CU_PUT+=("$(curl -sS --noproxy '*' --fail -o /dev/null -T "$OBJ" -H 'Expect:' -w '%{size_upload} %{time_total}\n' "http://127.0.0.1:$GW_PORT/gateway/curl-$round.bin" | curl_mbps)")
   CU_GET+=("$(curl -sS --noproxy '*' --fail -o /dev/null -w '%{size_download} %{time_total}\n' "http://127.0.0.1:$GW_PORT/gateway/curl-$round.bin" | curl_mbps)")
   log "round $round: $SIZE_MIB MiB PUT aws via gateway ${GW_PUT[-1]} / direct ${DI_PUT[-1]} / curl via gateway ${CU_PUT[-1]} MB/s; GET ${GW_GET[-1]} / ${DI_GET[-1]} / ${CU_GET[-1]} MB/s"
-  GW_SP+=("$(timed aws_gateway cp --only-show-errors --recursive "$SMALL" "s3://gateway/small-$round/")")
-  DI_SP+=("$(timed aws_direct cp --only-show-errors --recursive "$SMALL" "s3://direct/small-$round/")")
+  t=$(timed aws_gateway cp --only-show-errors --recursive "$SMALL" "s3://gateway/small-$round/"); GW_SP+=("$t")
+  t=$(timed aws_direct cp --only-show-errors --recursive "$SMALL" "s3://direct/small-$round/"); DI_SP+=("$t")
   rm -rf "$WORK/down"
-  GW_SG+=("$(timed aws_gateway cp --only-show-errors --recursive "s3://gateway/small-$round/" "$WORK/down")")
+  t=$(timed aws_gateway cp --only-show-errors --recursive "s3://gateway/small-$round/" "$WORK/down"); GW_SG+=("$t")
   [ "$(find "$WORK/down" -type f | wc -l)" = "$SMALL_COUNT" ] || die "the small GETs through the gateway returned the wrong number of files"
   rm -rf "$WORK/down"
-  DI_SG+=("$(timed aws_direct cp --only-show-errors --recursive "s3://direct/small-$round/" "$WORK/down")")
+  t=$(timed aws_direct cp --only-show-errors --recursive "s3://direct/small-$round/" "$WORK/down"); DI_SG+=("$t")
   log "round $round: $SMALL_COUNT x $SMALL_KIB KiB PUT gateway ${GW_SP[-1]} / direct ${DI_SP[-1]} s; GET ${GW_SG[-1]} / ${DI_SG[-1]} s"
 done
 # What the gateway wrote, read straight from the backing server, is the same bytes.
