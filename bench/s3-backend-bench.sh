@@ -8,11 +8,12 @@
 #   BACKING=s3rver bench/s3-backend-bench.sh    # backing server: s3rver instead of a second `gateway serve s3 local:`
 #   GATEWAY_FLAGS='--s3-upload-concurrency 8' bench/s3-backend-bench.sh            # experiments
 #
-# Backing server (BACKING): s3rver 3.7.1 (npm; it cannot decode aws-chunked bodies, so the
-# backend runs with --s3-request-checksum when_required) or our own `gateway serve s3 local:` with SigV4 (the default)
-# (as the conformance tests do). With s3rver, multipart uploads through the gateway fail (2026-12-05:
-# CreateMultipartUpload calls ListMultipartUploads, which s3rver answers 501): use BACKING=gateway. The gateway under test is `serve s3 s3: --no-auth` (every bucket of
-# the backing account), backend defaults (8 MiB parts, 4 in flight) unless GATEWAY_FLAGS says otherwise.
+# Backing server (BACKING): our own `gateway serve s3 local:` with SigV4 (the default, as the conformance
+# tests do) or s3rver 3.7.1 (npm). s3rver cannot decode aws-chunked bodies and has no
+# ListMultipartUploads, so with it the backend runs with --s3-request-checksum when_required and
+# --s3-multipart-passthrough false (the frontend's multipart parts are staged on local disk). The gateway
+# under test is `serve s3 s3: --no-auth` (every bucket of the backing account), backend defaults (8 MiB
+# parts, 4 in flight) unless GATEWAY_FLAGS says otherwise.
 # (1) PUT and GET of one SIZE_MIB object with aws-cli v2 (/usr/bin/aws; multipart above 8 MiB, 8 MiB
 #     parts, 8 requests in flight): through the gateway (unsigned) vs straight to the backing server
 #     (SigV4). The gateway maps each part 1:1 onto a backend part. Target: >= 0.8x direct.
@@ -85,7 +86,7 @@ BK_PORT=$(free_port)
 if [ "$BACKING" = s3rver ]; then
   AK=S3RVER SK=S3RVER   # s3rver's fixed development keys
   s3rver -d "$WORK/backing" -a 127.0.0.1 -p "$BK_PORT" --no-vhost-buckets >"$WORK/backing.log" 2>&1 &
-  BACKEND_FLAGS=(--s3-request-checksum when_required)
+  BACKEND_FLAGS=(--s3-request-checksum when_required --s3-multipart-passthrough false)
 else
   AK=bench-access SK=bench-secret
   "$GATEWAY" serve s3 "local:$WORK/backing" --addr "127.0.0.1:$BK_PORT" --auth-key "$AK,$SK" >"$WORK/backing.log" 2>&1 &
