@@ -11,6 +11,7 @@
 #                     empty prints awk's default (%.6g)
 #   STOP_WAIT_TENTHS  how long stop_pid waits after SIGTERM before SIGKILL, in 0.1 s [50]
 #   CLEANUP_DIRS      folders the EXIT trap removes [none]
+# BENCH_NO_BUILD=1 in the environment skips the Release build of the gateway (repeated runs).
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 CLK_TCK=$(getconf CLK_TCK)
@@ -76,9 +77,11 @@ require_tools() {  # require_tools INSTALL_HINT TOOL...; an empty hint is left o
   done
 }
 
-build_gateway() {  # Release build of src/Cli -> GATEWAY
-  log "building the gateway (Release)"
-  dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null
+build_gateway() {  # Release build of src/Cli -> GATEWAY (BENCH_NO_BUILD=1: use the binary already built)
+  if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
+    log "building the gateway (Release)"
+    dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null
+  fi
   GATEWAY=$ROOT/src/Cli/bin/Release/net10.0/gateway
   [ -x "$GATEWAY" ] || die "$GATEWAY was not built"
 }
