@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using VfsGateway.Cli.Parsing;
+using VfsGateway.Frontends.Http;
 
 namespace VfsGateway.Cli.Transfer;
 

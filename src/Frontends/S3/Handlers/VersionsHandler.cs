@@ -76,7 +76,7 @@ internal sealed class VersionsHandler(S3Context c)
         }
 
         // ETags are read before the response starts, so a failing metadata read is still an S3 error.
-        var etags = new Dictionary<ListItem, string>();
+        var etags = new Dictionary<ListItem, (string ETag, string? StorageClass)>();
         foreach (var item in items.Where(i => !i.IsPrefix))
         {
             etags[item] = await c.ListingETagAsync(item.Entry!, ct).ConfigureAwait(false);
@@ -113,7 +113,7 @@ internal sealed class VersionsHandler(S3Context c)
         await w.ElementAsync("IsTruncated", truncated).ConfigureAwait(false);
         foreach (var item in items.Where(i => !i.IsPrefix))
         {
-            await WriteVersionAsync(w, item, etags[item], Enc(item.Key)).ConfigureAwait(false);
+            await WriteVersionAsync(w, item, etags[item].ETag, etags[item].StorageClass, Enc(item.Key)).ConfigureAwait(false);
         }
 
         foreach (var item in items.Where(i => i.IsPrefix))
@@ -126,7 +126,7 @@ internal sealed class VersionsHandler(S3Context c)
         await S3Xml.EndAsync(w).ConfigureAwait(false);
     }
 
-    private static async Task WriteVersionAsync(XmlWriter w, ListItem item, string etag, string key)
+    private static async Task WriteVersionAsync(XmlWriter w, ListItem item, string etag, string? storageClass, string key)
     {
         var entry = item.Entry!;
         await w.WriteStartElementAsync(null, "Version", null).ConfigureAwait(false);
@@ -137,7 +137,7 @@ internal sealed class VersionsHandler(S3Context c)
         await w.ElementAsync("ETag", etag).ConfigureAwait(false);
         await w.ElementAsync("Size", entry.Size).ConfigureAwait(false);
         await S3Xml.OwnerAsync(w).ConfigureAwait(false);
-        await w.ElementAsync("StorageClass", "STANDARD").ConfigureAwait(false);
+        await w.ElementAsync("StorageClass", storageClass ?? S3StorageClasses.Standard).ConfigureAwait(false);
         await w.WriteEndElementAsync().ConfigureAwait(false);
     }
 
