@@ -103,8 +103,7 @@ internal sealed class TransferProgress : IAsyncDisposable
         }
     }
 
-    /// <summary>The one line every mode but quiet ends with.</summary>
-    /// <summary>"copy: 2 files copied (1.500 KiB), 3 unchanged, 1 deleted, 0 errors in 0.4s (3.750 KiB/s)".</summary>
+    /// <summary>The one line every mode but quiet ends with: "copy: 2 files copied (1.500 KiB), 3 unchanged, 1 deleted, 0 errors in 0.4s (3.750 KiB/s)".</summary>
     public string Summary(string verb, bool dryRun)
     {
         var elapsed = _clock.Elapsed;
@@ -112,8 +111,8 @@ internal sealed class TransferProgress : IAsyncDisposable
         var files = Copied == 1 ? "file" : "files";
         var (copied, deleted) = dryRun ? ("to copy", "to delete") : ("copied", "deleted");
         var deletes = Deleted > 0 ? $", {Deleted} {deleted}" : string.Empty;
-        var speed = dryRun ? " (dry run)" : string.Create(CultureInfo.InvariantCulture, $" in {elapsed.TotalSeconds:0.0}s ({ByteSize.Format(rate)}/s)");
-        return $"{verb}: {Copied} {files} {copied} ({ByteSize.Format(Bytes)}), {Unchanged} unchanged{deletes}, {Errors} errors{speed}";
+        var speed = dryRun ? " (dry run)" : string.Create(CultureInfo.InvariantCulture, $" in {elapsed.TotalSeconds:0.0}s ({ByteSize.Human(rate)}/s)");
+        return $"{verb}: {Copied} {files} {copied} ({ByteSize.Human(Bytes)}), {Unchanged} unchanged{deletes}, {Errors} errors{speed}";
     }
 
     /// <summary>Stops the status line and prints the summary (unless quiet).</summary>
@@ -142,7 +141,7 @@ internal sealed class TransferProgress : IAsyncDisposable
         var eta = rate > 0 && totalBytes > bytes ? FormatEta(TimeSpan.FromSeconds((totalBytes - bytes) / rate)) : "-";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"Transferred: {ByteSize.Format(bytes)} / {ByteSize.Format(totalBytes)}, {percent}%, {ByteSize.Format(rate)}/s, ETA {eta} ({done}/{totalFiles} files)");
+            $"Transferred: {ByteSize.Human(bytes)} / {ByteSize.Human(totalBytes)}, {percent}%, {ByteSize.Human(rate)}/s, ETA {eta} ({done}/{totalFiles} files)");
     }
 
     internal static string FormatEta(TimeSpan eta) =>

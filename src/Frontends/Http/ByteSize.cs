@@ -65,7 +65,7 @@ internal static class ByteSize
     }
 
     /// <summary>A size for messages: "10 GiB" when it is a whole number of a binary unit, else "1500 bytes".</summary>
-    public static string Format(long bytes)
+    public static string FormatExact(long bytes)
     {
         string[] units = ["KiB", "MiB", "GiB", "TiB", "PiB"];
         var unit = -1;
@@ -80,7 +80,7 @@ internal static class ByteSize
     }
 
     /// <summary>A size for people, as rclone prints it: "512 B", "1.500 KiB", "12.346 MiB".</summary>
-    public static string Format(double bytes)
+    public static string Human(double bytes)
     {
         string[] units = ["B", "KiB", "MiB", "GiB", "TiB", "PiB"];
         var unit = 0;

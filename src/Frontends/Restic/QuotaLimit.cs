@@ -7,5 +7,5 @@ namespace VfsGateway.Frontends.Restic;
 /// </summary>
 internal sealed record QuotaLimit(string Scope, long Bytes, string Name)
 {
-    public override string ToString() => $"the quota of {Name} ({Http.ByteSize.Format(Bytes)})";
+    public override string ToString() => $"the quota of {Name} ({Http.ByteSize.FormatExact(Bytes)})";
 }

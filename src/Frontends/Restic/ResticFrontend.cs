@@ -94,7 +94,7 @@ public sealed partial class ResticFrontend : IHttpFrontend, IReloadableFrontend,
             var seed = _metrics?.Repositories.BeginSeed();
             await _quota.InitializeAsync(_vfs, cancellationToken, seed is null ? null : seed.Add).ConfigureAwait(false);
             seed?.Complete();
-            LogQuota(_logger, _quota.Used, _quota.MaxSize is { } max ? ByteSize.Format(max) : "none");
+            LogQuota(_logger, _quota.Used, _quota.MaxSize is { } max ? ByteSize.FormatExact(max) : "none");
         }
     }
 
