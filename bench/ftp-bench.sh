@@ -60,7 +60,7 @@ chown -R "$FTP_USER:" "$FTP_HOME"
 FTP_PASS=pw-$(head -c 9 /dev/urandom | od -An -tx1 | tr -d ' \n')
 printf '%s:%s\n' "$FTP_USER" "$FTP_PASS" | chpasswd
 
-# ---------------------------------------------------------------- vsftpd (settings of tests/Shared/FtpServer.cs)
+# ---------------------------------------------------------------- vsftpd (settings of tests/TestSupport/FtpServer.cs)
 rm -rf "$WORK/vsftpd"; mkdir -p "$WORK/vsftpd" /run/vsftpd/empty
 FTP_PORT=$(free_port)
 PASV=$(python3 -c 'import random; print(random.randrange(40000, 60000, 32))')

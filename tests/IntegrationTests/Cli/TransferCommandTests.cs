@@ -80,7 +80,7 @@ public sealed class TransferCommandTests
     public async Task CopySync_LocalToSftp_RoundTripsSkipsIdenticalAndDeletesExtras()
     {
         using var temp = new TempDir("xfer-sftp");
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         string[] flags = ["--sftp-key-file", sshd.ClientKey, "--sftp-known-hosts-file", sshd.KnownHosts];
         var remote = sshd.RootRemote("xfer");
         var onServer = Path.Combine(sshd.DataDirectory, "xfer");

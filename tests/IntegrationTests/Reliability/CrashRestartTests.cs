@@ -52,15 +52,15 @@ public sealed partial class CrashRestartTests
         await using (var s3 = await S3Gateway.StartAsync(data))
         {
             Assert.Empty(TempFiles(data));
-            var aws = S3Clients.AwsV2;
-            var listing = await S3Clients.MustAwsAsync(aws, s3.Endpoint, "s3api", "list-objects-v2", "--bucket", "crash", "--output", "json");
+            var aws = AwsCli.V2;
+            var listing = await s3.Aws(aws).MustAsync("s3api", "list-objects-v2", "--bucket", "crash", "--output", "json");
             using (var json = JsonDocument.Parse(listing.Stdout))
             {
                 var keys = json.RootElement.GetProperty("Contents").EnumerateArray().Select(e => e.GetProperty("Key").GetString()).ToList();
                 Assert.Equal(["keep/obj"], keys);
             }
 
-            await S3Clients.MustAwsAsync(aws, s3.Endpoint, "s3", "cp", "--only-show-errors", "s3://crash/keep/obj", temp.Sub("kept.back"));
+            await s3.Aws(aws).MustAsync("s3", "cp", "--only-show-errors", "s3://crash/keep/obj", temp.Sub("kept.back"));
             Assert.Equal(kept, await File.ReadAllBytesAsync(temp.Sub("kept.back")));
         }
 
@@ -75,9 +75,9 @@ public sealed partial class CrashRestartTests
 
         await using (var s3 = await S3Gateway.StartAsync(data))
         {
-            var aws = S3Clients.AwsV2;
-            await S3Clients.MustAwsAsync(aws, s3.Endpoint, "s3", "rm", "--only-show-errors", "--recursive", "s3://crash");
-            await S3Clients.MustAwsAsync(aws, s3.Endpoint, "s3", "rb", "s3://crash");
+            var aws = AwsCli.V2;
+            await s3.Aws(aws).MustAsync("s3", "rm", "--only-show-errors", "--recursive", "s3://crash");
+            await s3.Aws(aws).MustAsync("s3", "rb", "s3://crash");
             Assert.False(Directory.Exists(Path.Combine(data, "crash")));
         }
     }

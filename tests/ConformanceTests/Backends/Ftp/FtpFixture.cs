@@ -22,7 +22,7 @@ public abstract class FtpFixture : BackendFixture
 
     public override UnsupportedFeatures Unsupported => UnsupportedFeatures.ContentType | UnsupportedFeatures.Multipart;
 
-    public override async Task InitializeAsync() => _server = await FtpServer.StartAsync(Kind, Tls);
+    public override async Task InitializeAsync() => _server = await FtpServer.StartAsync(Kind, Tls, LocalUsers.Ftp);
 
     public override async Task DisposeAsync()
     {
@@ -42,8 +42,8 @@ public abstract class FtpFixture : BackendFixture
         {
             ["host"] = "127.0.0.1",
             ["port"] = Server.Port.ToString(CultureInfo.InvariantCulture),
-            ["user"] = FtpServer.User,
-            ["pass"] = FtpServer.Password,
+            ["user"] = LocalUsers.Ftp,
+            ["pass"] = Server.Password,
         };
         switch (Tls)
         {

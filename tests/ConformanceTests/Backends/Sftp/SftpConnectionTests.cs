@@ -60,14 +60,14 @@ public sealed class SftpConnectionTests(SftpKeyFixture fixture) : IClassFixture<
         var started = Stopwatch.StartNew();
 
         var e = await Assert.ThrowsAsync<VfsException>(async () => await SftpFixture.Create(
-            $"{SshdServer.PasswordUser}@127.0.0.1:{Port}",
-            new() { ["password"] = "wrong-" + SshdServer.Password, ["known_hosts_file"] = Server.KnownHosts, ["ssh_options"] = "PubkeyAuthentication=no" },
+            $"{LocalUsers.Sftp}@127.0.0.1:{Port}",
+            new() { ["password"] = "wrong-" + Server.Password, ["known_hosts_file"] = Server.KnownHosts, ["ssh_options"] = "PubkeyAuthentication=no" },
             Ct));
 
         Assert.Equal(VfsErrorKind.PermissionDenied, e.Kind);
         Assert.Contains("authentication", e.Message, StringComparison.Ordinal);
-        Assert.Contains($"{SshdServer.PasswordUser}@127.0.0.1:{Port}", e.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain(SshdServer.Password, e.Message, StringComparison.Ordinal);
+        Assert.Contains($"{LocalUsers.Sftp}@127.0.0.1:{Port}", e.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(Server.Password, e.Message, StringComparison.Ordinal);
 
         // One prompt, one refusal: nothing waits for a terminal (sshd delays a failed password ~1-3 s).
         Assert.True(started.Elapsed < TimeSpan.FromSeconds(30), $"took {started.Elapsed}");
@@ -78,9 +78,9 @@ public sealed class SftpConnectionTests(SftpKeyFixture fixture) : IClassFixture<
     {
         var logs = new CapturingLoggerFactory();
         var registration = SftpRegistration.Create(logs);
-        var config = new BackendConfig(registration, $"{SshdServer.PasswordUser}@127.0.0.1:{Port}", new Dictionary<string, string>
+        var config = new BackendConfig(registration, $"{LocalUsers.Sftp}@127.0.0.1:{Port}", new Dictionary<string, string>
         {
-            ["password"] = "wrong-" + SshdServer.Password,
+            ["password"] = "wrong-" + Server.Password,
             ["known_hosts_file"] = Server.KnownHosts,
             ["ssh_options"] = "PubkeyAuthentication=no",
         });
@@ -88,7 +88,7 @@ public sealed class SftpConnectionTests(SftpKeyFixture fixture) : IClassFixture<
         await Assert.ThrowsAsync<VfsException>(async () => await registration.Factory(config, Ct));
 
         Assert.Contains(logs.Lines, l => l.StartsWith("Warning: ssh ", StringComparison.Ordinal) && l.Contains("Permission denied", StringComparison.Ordinal));
-        Assert.DoesNotContain(logs.Lines, l => l.Contains(SshdServer.Password, StringComparison.Ordinal));
+        Assert.DoesNotContain(logs.Lines, l => l.Contains(Server.Password, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -117,7 +117,7 @@ public sealed class SftpConnectionTests(SftpKeyFixture fixture) : IClassFixture<
     public async Task Factory_NoKeyAndNoPassword_FailsWithAuthenticationError()
     {
         var e = await Assert.ThrowsAsync<VfsException>(async () => await SftpFixture.Create(
-            $"{SshdServer.PasswordUser}@127.0.0.1:{Port}",
+            $"{LocalUsers.Sftp}@127.0.0.1:{Port}",
             new() { ["known_hosts_file"] = Server.KnownHosts, ["ssh_options"] = "PubkeyAuthentication=no" },
             Ct));
 
@@ -143,15 +143,15 @@ public sealed class SftpConnectionTests(SftpKeyFixture fixture) : IClassFixture<
     public async Task Factory_Password_AuthenticatesByPassword()
     {
         var backend = await SftpFixture.Create(
-            $"{SshdServer.PasswordUser}@127.0.0.1:{Port}",
-            new() { ["password"] = SshdServer.Password, ["known_hosts_file"] = Server.KnownHosts, ["ssh_options"] = "PubkeyAuthentication=no" },
+            $"{LocalUsers.Sftp}@127.0.0.1:{Port}",
+            new() { ["password"] = Server.Password, ["known_hosts_file"] = Server.KnownHosts, ["ssh_options"] = "PubkeyAuthentication=no" },
             Ct);
         await using (backend)
         {
             await backend.MkdirAsync(VfsPath.Parse("pw-check"), Ct);
 
-            Assert.True(Directory.Exists(Path.Combine(Server.Directory, "home", SshdServer.PasswordUser, "pw-check")));
-            Assert.Contains($"Accepted password for {SshdServer.PasswordUser}", Server.Log, StringComparison.Ordinal);
+            Assert.True(Directory.Exists(Path.Combine(Server.Directory, "home", LocalUsers.Sftp, "pw-check")));
+            Assert.Contains($"Accepted password for {LocalUsers.Sftp}", Server.Log, StringComparison.Ordinal);
         }
     }
 

@@ -17,7 +17,7 @@ public abstract class SftpFixture : BackendFixture
 
     public override UnsupportedFeatures Unsupported => UnsupportedFeatures.ContentType | UnsupportedFeatures.Multipart;
 
-    public override async Task InitializeAsync() => _server = await SshdServer.StartAsync();
+    public override async Task InitializeAsync() => _server = await SshdServer.StartAsync(LocalUsers.Sftp);
 
     public override async Task DisposeAsync()
     {

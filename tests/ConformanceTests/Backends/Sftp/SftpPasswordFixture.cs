@@ -7,9 +7,9 @@ namespace VfsGateway.ConformanceTests.Backends.Sftp;
 public sealed class SftpPasswordFixture : SftpFixture
 {
     public override (string Root, Dictionary<string, string> Options) Remote(string subRoot) =>
-        ($"{SshdServer.PasswordUser}@127.0.0.1:{Server.Port}/~/{subRoot}", new Dictionary<string, string>
+        ($"{LocalUsers.Sftp}@127.0.0.1:{Server.Port}/~/{subRoot}", new Dictionary<string, string>
         {
-            ["password"] = SshdServer.Password,
+            ["password"] = Server.Password,
             ["known_hosts_file"] = Server.KnownHosts,
             ["ssh_options"] = "PubkeyAuthentication=no",
         });

@@ -41,7 +41,7 @@ public sealed class AzureServeTests
     [Fact]
     public async Task ServeS3_AzureAccount_AwsCliRoundTripsAndAzureSeesTheSameObjects()
     {
-        var aws = AwsCli.Require();
+        var aws = AwsCli.V2;
         using var temp = new TempDir("azure-s3");
         await using var azurite = await AzuriteServer.StartAsync();
         await using var gateway = await GatewayServer.StartAsync(
@@ -90,7 +90,7 @@ public sealed class AzureServeTests
     [Fact]
     public async Task ServeS3_MultipartAcrossTwoInstances_CompletesOnTheOther()
     {
-        var aws = AwsCli.Require();
+        var aws = AwsCli.V2;
         using var temp = new TempDir("azure-mp");
         await using var azurite = await AzuriteServer.StartAsync();
         await azurite.CreateContainerAsync("shared");

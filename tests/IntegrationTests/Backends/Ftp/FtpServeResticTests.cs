@@ -15,10 +15,10 @@ public sealed class FtpServeResticTests
     public async Task ServeRestic_FtpsRemote_BackupCheckRestoreRoundTrips()
     {
         using var temp = new TempDir("ftp-restic");
-        await using var ftp = await FtpServer.StartAsync(FtpServerKind.Vsftpd, FtpServerTls.Explicit);
+        await using var ftp = await FtpServer.StartAsync(FtpServerKind.Vsftpd, FtpServerTls.Explicit, LocalUsers.Ftp);
         await using var gateway = await GatewayServer.StartAsync(
-            "serve", "restic", $"ftp:{FtpServer.User}@127.0.0.1:{ftp.Port.ToString(CultureInfo.InvariantCulture)}{ftp.DataDirectory}/restic", "--no-auth",
-            "--ftp-pass", FtpServer.Password, "--ftp-explicit-tls", "--ftp-tls-fingerprint", ftp.Fingerprint);
+            "serve", "restic", $"ftp:{LocalUsers.Ftp}@127.0.0.1:{ftp.Port.ToString(CultureInfo.InvariantCulture)}{ftp.DataDirectory}/restic", "--no-auth",
+            "--ftp-pass", ftp.Password, "--ftp-explicit-tls", "--ftp-tls-fingerprint", ftp.Fingerprint);
 
         var restic = new ResticClient(gateway.ResticUrl("repo"), temp);
         await BackupCycle.RunAsync(restic, temp, seed: 1101);

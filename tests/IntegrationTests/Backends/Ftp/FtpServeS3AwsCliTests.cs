@@ -19,13 +19,13 @@ public sealed class FtpServeS3AwsCliTests
     [Fact]
     public async Task ServeS3_FtpRemote_AwsCliCopyListRemoveRoundTrips()
     {
-        var aws = AwsCli.Require();
+        var aws = AwsCli.V2;
         using var temp = new TempDir("ftp-s3");
-        await using var ftp = await FtpServer.StartAsync(FtpServerKind.PureFtpd, FtpServerTls.Explicit);
+        await using var ftp = await FtpServer.StartAsync(FtpServerKind.PureFtpd, FtpServerTls.Explicit, LocalUsers.Ftp);
         await using var gateway = await GatewayServer.StartAsync(
-            "serve", "s3", $"ftp:{FtpServer.User}@127.0.0.1:{ftp.Port.ToString(CultureInfo.InvariantCulture)}{ftp.DataDirectory}/s3root",
+            "serve", "s3", $"ftp:{LocalUsers.Ftp}@127.0.0.1:{ftp.Port.ToString(CultureInfo.InvariantCulture)}{ftp.DataDirectory}/s3root",
             "--auth-key", $"{AccessKey},{SecretKey}",
-            "--ftp-pass", FtpServer.Password, "--ftp-explicit-tls", "--ftp-tls-fingerprint", ftp.Fingerprint);
+            "--ftp-pass", ftp.Password, "--ftp-explicit-tls", "--ftp-tls-fingerprint", ftp.Fingerprint);
         var cli = new AwsCli(aws, gateway.BaseUrl, AccessKey, SecretKey, () => $"gateway log:\n{gateway.Stderr}\nftp log:\n{ftp.Log}");
 
         var source = temp.Sub("upload.bin");

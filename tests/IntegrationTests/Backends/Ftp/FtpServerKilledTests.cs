@@ -16,10 +16,10 @@ public sealed class FtpServerKilledTests
     [Fact]
     public async Task Upload_ServerKilledMidway_5xxNoPartialObjectAndNextUploadSucceeds()
     {
-        await using var ftp = await FtpServer.StartAsync(FtpServerKind.Vsftpd, FtpServerTls.None);
+        await using var ftp = await FtpServer.StartAsync(FtpServerKind.Vsftpd, FtpServerTls.None, LocalUsers.Ftp);
         await using var gateway = await GatewayServer.StartAsync(
-            "serve", "restic", $"ftp:{FtpServer.User}@127.0.0.1:{ftp.Port.ToString(CultureInfo.InvariantCulture)}{ftp.DataDirectory}/killed", "--no-auth",
-            "--ftp-pass", FtpServer.Password);
+            "serve", "restic", $"ftp:{LocalUsers.Ftp}@127.0.0.1:{ftp.Port.ToString(CultureInfo.InvariantCulture)}{ftp.DataDirectory}/killed", "--no-auth",
+            "--ftp-pass", ftp.Password);
         using var http = new HttpClient { BaseAddress = new Uri(gateway.BaseUrl), Timeout = TimeSpan.FromMinutes(2) };
         Assert.Equal(HttpStatusCode.OK, (await http.PostAsync("/repo/?create=true", null)).StatusCode);
 

@@ -40,7 +40,7 @@ internal sealed class S3BackingServer : IAsyncDisposable
             secret_access_key = {S3Gateway.SecretKey}
 
             """);
-        var direct = new AwsCli(AwsCli.Require(), gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey, () => "backing gateway log:\n" + gateway.Server.Stderr);
+        var direct = new AwsCli(AwsCli.V2, gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey, () => "backing gateway log:\n" + gateway.Server.Stderr);
         var server = new S3BackingServer(gateway, config, direct);
         foreach (var bucket in buckets)
         {

@@ -29,7 +29,7 @@ public sealed class S3ScaleOutTests
         await using var nginx = await NginxBalancer.StartAsync(temp.Dir("nginx"), [s3a.Port, s3b.Port], [resticA.Port, resticB.Port]);
 
         // aws-cli multipart (8 MiB parts) of 200 MiB through the balancer: parts alternate between the instances.
-        var cli = new AwsCli(AwsCli.Require(), nginx.Url(0), AccessKey, SecretKey, () => $"nginx:\n{nginx.AccessLog}\nA:\n{s3a.Stderr}\nB:\n{s3b.Stderr}");
+        var cli = new AwsCli(AwsCli.V2, nginx.Url(0), AccessKey, SecretKey, () => $"nginx:\n{nginx.AccessLog}\nA:\n{s3a.Stderr}\nB:\n{s3b.Stderr}");
         var source = temp.Sub("big.bin");
         TestFiles.WriteRandom(source, 200L << 20, seed: 1003);
         await cli.MustAsync("s3", "cp", source, "s3://shared/big/big.bin");

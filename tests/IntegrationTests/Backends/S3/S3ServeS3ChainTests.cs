@@ -20,7 +20,7 @@ public sealed class S3ServeS3ChainTests
         using var temp = new TempDir("s3-chain");
         await using var backing = await S3BackingServer.StartAsync(temp);
         await using var front = await GatewayServer.StartAsync("serve", "s3", "back:", "--config", backing.ConfigFile, "--auth-key", $"{AccessKey},{SecretKey}");
-        var cli = new AwsCli(AwsCli.Require(), front.BaseUrl, AccessKey, SecretKey, () => $"front log:\n{front.Stderr}\nbacking log:\n{backing.Gateway.Server.Stderr}");
+        var cli = new AwsCli(AwsCli.V2, front.BaseUrl, AccessKey, SecretKey, () => $"front log:\n{front.Stderr}\nbacking log:\n{backing.Gateway.Server.Stderr}");
 
         // CreateBucket passes through to the backing server.
         await cli.MustAsync("s3", "mb", "s3://chain");

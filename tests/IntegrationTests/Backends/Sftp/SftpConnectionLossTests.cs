@@ -13,7 +13,7 @@ public sealed class SftpConnectionLossTests
     public async Task ServeRestic_SshProcessesKilled_NewConnectionsServeRestic()
     {
         using var temp = new TempDir("sftp-conn-loss");
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         await using var gateway = await GatewayServer.StartAsync(
             "serve", "restic", sshd.RootRemote("restic"), "--no-auth", "--debug",
             "--sftp-key-file", sshd.ClientKey, "--sftp-known-hosts-file", sshd.KnownHosts);

@@ -15,28 +15,28 @@ public sealed class SftpPasswordAuthTests
     public async Task Ls_ApphostWithPassword_ListsTheUsersFiles()
     {
         var apphost = Apphost();
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         var file = Path.Combine(sshd.UserHome, "hello from the server.txt");
         await File.WriteAllTextAsync(file, "0123456789");
-        await ProcessRunner.RunAsync("chown", [$"{SshdServer.PasswordUser}:", file]);
+        await ProcessRunner.RunAsync("chown", [$"{LocalUsers.Sftp}:", file]);
 
         var result = await RunApphostAsync(
             apphost,
-            ["ls", $"sftp:{SshdServer.PasswordUser}@127.0.0.1:{sshd.Port}", "--sftp-known-hosts-file", sshd.KnownHosts],
-            SshdServer.Password);
+            ["ls", $"sftp:{LocalUsers.Sftp}@127.0.0.1:{sshd.Port}", "--sftp-known-hosts-file", sshd.KnownHosts],
+            sshd.Password);
 
         Assert.True(result.Succeeded, result.Describe() + "\nsshd log:\n" + sshd.Log);
         Assert.Contains("hello from the server.txt", result.Stdout, StringComparison.Ordinal);
-        Assert.Contains("Accepted password for " + SshdServer.PasswordUser, sshd.Log, StringComparison.Ordinal);
-        Assert.DoesNotContain(SshdServer.Password, result.Stdout + result.Stderr, StringComparison.Ordinal);
+        Assert.Contains("Accepted password for " + LocalUsers.Sftp, sshd.Log, StringComparison.Ordinal);
+        Assert.DoesNotContain(sshd.Password, result.Stdout + result.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task ServeS3_DllWithPassword_AwsCliWritesAsTheUser()
     {
-        var aws = AwsCli.Require();
+        var aws = AwsCli.V2;
         using var temp = new TempDir("sftp-pw-s3");
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         // A named remote in a config file keeps the password off the command line (the operator's way).
         var config = temp.Sub("gateway.conf");
         await File.WriteAllTextAsync(config, $"""
@@ -44,8 +44,8 @@ public sealed class SftpPasswordAuthTests
             type = sftp
             host = 127.0.0.1
             port = {sshd.Port}
-            user = {SshdServer.PasswordUser}
-            password = {SshdServer.Password}
+            user = {LocalUsers.Sftp}
+            password = {sshd.Password}
             known_hosts_file = {sshd.KnownHosts}
 
             """);
@@ -64,8 +64,8 @@ public sealed class SftpPasswordAuthTests
         var onServer = new FileInfo(Path.Combine(sshd.UserHome, "s3", "mine", "notes.bin"));
         Assert.True(onServer.Exists, "the object is not in the user's home on the sftp server. sshd log:\n" + sshd.Log);
         var owner = await ProcessRunner.RunAsync("stat", ["-c", "%U", onServer.FullName]);
-        Assert.Equal(SshdServer.PasswordUser, owner.Stdout.Trim());
-        Assert.DoesNotContain(SshdServer.Password, gateway.Stderr + gateway.Stdout, StringComparison.Ordinal);
+        Assert.Equal(LocalUsers.Sftp, owner.Stdout.Trim());
+        Assert.DoesNotContain(sshd.Password, gateway.Stderr + gateway.Stdout, StringComparison.Ordinal);
     }
 
     internal static string Apphost()

@@ -13,7 +13,7 @@ public sealed class SftpServeResticTests
     public async Task ServeRestic_SftpRemoteWithKey_BackupCheckRestoreRoundTrips()
     {
         using var temp = new TempDir("sftp-restic");
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         await using var gateway = await GatewayServer.StartAsync(
             "serve", "restic", sshd.RootRemote("restic"), "--no-auth",
             "--sftp-key-file", sshd.ClientKey, "--sftp-known-hosts-file", sshd.KnownHosts);

@@ -15,9 +15,9 @@ public sealed class SftpServeS3AwsCliTests
     [Fact]
     public async Task ServeS3_SftpRemote_AwsCliCopyListRemoveRoundTrips()
     {
-        var aws = AwsCli.Require();
+        var aws = AwsCli.V2;
         using var temp = new TempDir("sftp-s3");
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         await using var gateway = await GatewayServer.StartAsync(
             "serve", "s3", sshd.RootRemote("s3root"), "--auth-key", $"{AccessKey},{SecretKey}",
             "--sftp-key-file", sshd.ClientKey, "--sftp-known-hosts-file", sshd.KnownHosts);

@@ -12,7 +12,7 @@ public sealed class SftpStartupErrorTests
     [Fact]
     public async Task ServeRestic_WrongHostKey_ExitsNonZeroWithHostKeyError()
     {
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         var wrongKnownHosts = await sshd.WrongKnownHostsAsync();
 
         var result = await GatewayCli.RunAsync(
@@ -31,7 +31,7 @@ public sealed class SftpStartupErrorTests
     {
         // An empty known_hosts: the key is not trusted, and the gateway must never accept it on first use.
         using var temp = new TempDir("sftp-unknown-key");
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         var empty = temp.Sub("known_hosts");
         await File.WriteAllTextAsync(empty, string.Empty);
 
@@ -49,21 +49,21 @@ public sealed class SftpStartupErrorTests
     public async Task ServeRestic_WrongPassword_ExitsNonZeroWithAuthenticationError()
     {
         var apphost = SftpPasswordAuthTests.Apphost();
-        await using var sshd = await SshdServer.StartAsync();
+        await using var sshd = await SshdServer.StartAsync(LocalUsers.Sftp);
         const string wrong = "not-the-password-5103";
 
         var result = await SftpPasswordAuthTests.RunApphostAsync(
             apphost,
-            ["serve", "restic", $"sftp:{SshdServer.PasswordUser}@127.0.0.1:{sshd.Port}/~/restic", "--no-auth", "--addr", "127.0.0.1:0",
+            ["serve", "restic", $"sftp:{LocalUsers.Sftp}@127.0.0.1:{sshd.Port}/~/restic", "--no-auth", "--addr", "127.0.0.1:0",
              "--sftp-known-hosts-file", sshd.KnownHosts],
             wrong);
 
         Assert.NotEqual(0, result.ExitCode);
-        Assert.Contains($"authentication to {SshdServer.PasswordUser}@127.0.0.1", result.Stderr, StringComparison.Ordinal);
+        Assert.Contains($"authentication to {LocalUsers.Sftp}@127.0.0.1", result.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("listening on", result.Stderr + result.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain(wrong, result.Stderr + result.Stdout, StringComparison.Ordinal);
 
         // The password was really offered (askpass answered) and refused: not a missing prompt or a timeout.
-        Assert.Contains("Failed password for " + SshdServer.PasswordUser, sshd.Log, StringComparison.Ordinal);
+        Assert.Contains("Failed password for " + LocalUsers.Sftp, sshd.Log, StringComparison.Ordinal);
     }
 }

@@ -16,13 +16,13 @@ public sealed class AwsCliTests
     [InlineData("v1")]
     public async Task AwsCli_BucketObjectsSyncCopyAndDelete_EverythingRoundTrips(string generation)
     {
-        var aws = generation == "v2" ? S3Clients.AwsV2 : S3Clients.AwsV1;
+        var aws = generation == "v2" ? AwsCli.V2 : AwsCli.V1;
         using var temp = new TempDir("s3-awscli-" + generation);
         await using var gateway = await S3Gateway.StartAsync(temp.Sub("data"));
         var bucket = "awscli-" + generation;
         var url = $"s3://{bucket}";
 
-        async Task<ProcessResult> Aws(params string[] args) => await S3Clients.MustAwsAsync(aws, gateway.Endpoint, args);
+        async Task<ProcessResult> Aws(params string[] args) => await gateway.Aws(aws).MustAsync(args);
 
         await Aws("s3", "mb", url);
         Assert.True(Directory.Exists(Path.Combine(gateway.DataDir, bucket)));
@@ -83,7 +83,7 @@ public sealed class AwsCliTests
 
         await Aws("s3", "rm", "--only-show-errors", $"{url}/big.bin");
         Assert.False(File.Exists(Path.Combine(gateway.DataDir, bucket, "big.bin")));
-        var missing = await S3Clients.RunAwsAsync(aws, gateway.Endpoint, ["s3api", "head-object", "--bucket", bucket, "--key", "big.bin"]);
+        var missing = await gateway.Aws(aws).RunAsync(["s3api", "head-object", "--bucket", bucket, "--key", "big.bin"]);
         Assert.False(missing.Succeeded);
         Assert.Contains("404", missing.Stderr, StringComparison.Ordinal);
 
@@ -94,14 +94,14 @@ public sealed class AwsCliTests
 
     private static async Task<JsonElement> HeadAsync(string aws, S3Gateway gateway, string bucket, string key)
     {
-        var result = await S3Clients.MustAwsAsync(aws, gateway.Endpoint, "s3api", "head-object", "--bucket", bucket, "--key", key, "--output", "json");
+        var result = await gateway.Aws(aws).MustAsync("s3api", "head-object", "--bucket", bucket, "--key", key, "--output", "json");
         using var json = JsonDocument.Parse(result.Stdout);
         return json.RootElement.Clone();
     }
 
     private static async Task<(List<string> Keys, string? NextToken)> ListKeysAsync(string aws, S3Gateway gateway, string bucket, params string[] args)
     {
-        var result = await S3Clients.MustAwsAsync(aws, gateway.Endpoint, ["s3api", "list-objects-v2", "--bucket", bucket, "--output", "json", .. args]);
+        var result = await gateway.Aws(aws).MustAsync(["s3api", "list-objects-v2", "--bucket", bucket, "--output", "json", .. args]);
         using var json = JsonDocument.Parse(result.Stdout);
         var keys = json.RootElement.TryGetProperty("Contents", out var contents)
             ? contents.EnumerateArray().Select(c => c.GetProperty("Key").GetString()!).ToList()

@@ -8,16 +8,16 @@ public sealed class BadInputTests
     [Fact]
     public async Task AwsCli_WrongSecret_403SignatureDoesNotMatchAndNothingWritten()
     {
-        var aws = S3Clients.AwsV2;
+        var aws = AwsCli.V2;
         using var temp = new TempDir("s3-bad-secret");
         await using var gateway = await S3Gateway.StartAsync(temp.Sub("data"));
         Directory.CreateDirectory(Path.Combine(gateway.DataDir, "secret-bucket"));
         var file = S3Clients.WriteRandomFile(temp.Sub("f.bin"), 1000, seed: 61);
-        var wrong = S3Clients.AwsEnvironment(secretKey: S3Gateway.SecretKey + "x");
+        var wrong = new AwsCli(aws, gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey + "x");
 
-        var list = await S3Clients.RunAwsAsync(aws, gateway.Endpoint, ["s3", "ls", "s3://secret-bucket/"], wrong);
-        var put = await S3Clients.RunAwsAsync(aws, gateway.Endpoint, ["s3api", "put-object", "--bucket", "secret-bucket", "--key", "f.bin", "--body", file], wrong);
-        var unknownKey = await S3Clients.RunAwsAsync(aws, gateway.Endpoint, ["s3", "ls"], S3Clients.AwsEnvironment(accessKey: "nobody"));
+        var list = await wrong.RunAsync("s3", "ls", "s3://secret-bucket/");
+        var put = await wrong.RunAsync("s3api", "put-object", "--bucket", "secret-bucket", "--key", "f.bin", "--body", file);
+        var unknownKey = await new AwsCli(aws, gateway.Endpoint, "nobody", S3Gateway.SecretKey).RunAsync("s3", "ls");
 
         Assert.False(list.Succeeded, list.Describe());
         Assert.Contains("SignatureDoesNotMatch", list.Stderr, StringComparison.Ordinal);
@@ -35,14 +35,14 @@ public sealed class BadInputTests
     [InlineData("a\\..\\..\\escape.bin")]
     public async Task AwsCli_NonCanonicalKey_400InvalidArgumentAndNothingWritten(string key)
     {
-        var aws = S3Clients.AwsV2;
+        var aws = AwsCli.V2;
         using var temp = new TempDir("s3-bad-key");
         await using var gateway = await S3Gateway.StartAsync(temp.Sub("data"));
         Directory.CreateDirectory(Path.Combine(gateway.DataDir, "key-bucket"));
         var file = S3Clients.WriteRandomFile(temp.Sub("f.bin"), 1000, seed: 62);
 
-        var put = await S3Clients.RunAwsAsync(aws, gateway.Endpoint, ["s3api", "put-object", "--bucket", "key-bucket", "--key", key, "--body", file]);
-        var copy = await S3Clients.RunAwsAsync(aws, gateway.Endpoint, ["s3api", "copy-object", "--bucket", "key-bucket", "--key", "copy.bin", "--copy-source", "key-bucket/" + key]);
+        var put = await gateway.Aws(aws).RunAsync(["s3api", "put-object", "--bucket", "key-bucket", "--key", key, "--body", file]);
+        var copy = await gateway.Aws(aws).RunAsync(["s3api", "copy-object", "--bucket", "key-bucket", "--key", "copy.bin", "--copy-source", "key-bucket/" + key]);
 
         Assert.False(put.Succeeded, put.Describe());
         Assert.Contains("InvalidArgument", put.Stderr, StringComparison.Ordinal);
@@ -82,11 +82,11 @@ public sealed class BadInputTests
     [InlineData("192.168.5.4")]
     public async Task AwsCli_InvalidBucketName_400InvalidBucketNameAndNoDirectory(string name)
     {
-        var aws = S3Clients.AwsV2;
+        var aws = AwsCli.V2;
         using var temp = new TempDir("s3-bad-bucket");
         await using var gateway = await S3Gateway.StartAsync(temp.Sub("data"));
 
-        var create = await S3Clients.RunAwsAsync(aws, gateway.Endpoint, ["s3api", "create-bucket", "--bucket", name]);
+        var create = await gateway.Aws(aws).RunAsync(["s3api", "create-bucket", "--bucket", name]);
 
         Assert.False(create.Succeeded, create.Describe());
         Assert.Contains("InvalidBucketName", create.Stderr, StringComparison.Ordinal);

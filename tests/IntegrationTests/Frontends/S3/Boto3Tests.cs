@@ -118,7 +118,7 @@ public sealed class Boto3Tests
         var script = temp.Sub("boto3_test.py");
         await File.WriteAllTextAsync(script, Script);
 
-        var result = await ProcessRunner.RunAsync(python, [script, gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], S3Clients.AwsEnvironment(), timeout: TimeSpan.FromMinutes(3));
+        var result = await ProcessRunner.RunAsync(python, [script, gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], AwsCli.ClientEnvironment(S3Gateway.AccessKey, S3Gateway.SecretKey), timeout: TimeSpan.FromMinutes(3));
 
         Assert.True(result.Succeeded, result.Describe());
         Assert.Equal(["presigned ok", "copy ok", "list ok", "delete ok", "multipart ok"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

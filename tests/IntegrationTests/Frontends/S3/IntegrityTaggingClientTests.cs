@@ -19,24 +19,24 @@ public sealed class IntegrityTaggingClientTests(IntegrityTaggingGateway fixture)
 
     private async Task<JsonElement> AwsJsonAsync(string aws, params string[] args)
     {
-        var result = await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, [.. args, "--output", "json"]);
+        var result = await _gateway.Aws(aws).MustAsync([.. args, "--output", "json"]);
         return result.Stdout.Trim().Length == 0 ? default : JsonDocument.Parse(result.Stdout).RootElement.Clone();
     }
 
     [Fact]
     public async Task AwsCliV2_PutObjectChecksumStorageClassTagging_RoundTrip()
     {
-        var aws = S3Clients.AwsV2;
-        await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3api", "create-bucket", "--bucket", "cli-v2");
+        var aws = AwsCli.V2;
+        await _gateway.Aws(aws).MustAsync("s3api", "create-bucket", "--bucket", "cli-v2");
         var file = S3Clients.WriteRandomFile(_temp.Sub("v2/small.bin"), 100_000, seed: 3);
 
         var put = await AwsJsonAsync(aws, "s3api", "put-object", "--bucket", "cli-v2", "--key", "k", "--body", file, "--checksum-algorithm", "CRC32C", "--storage-class", "STANDARD_IA", "--tagging", "team=blue&note=two%20words");
         var head = await AwsJsonAsync(aws, "s3api", "head-object", "--bucket", "cli-v2", "--key", "k", "--checksum-mode", "ENABLED");
-        await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3api", "put-object-tagging", "--bucket", "cli-v2", "--key", "k", "--tagging", "TagSet=[{Key=env,Value=prod},{Key=tier,Value=1}]");
+        await _gateway.Aws(aws).MustAsync("s3api", "put-object-tagging", "--bucket", "cli-v2", "--key", "k", "--tagging", "TagSet=[{Key=env,Value=prod},{Key=tier,Value=1}]");
         var tags = await AwsJsonAsync(aws, "s3api", "get-object-tagging", "--bucket", "cli-v2", "--key", "k");
         var attributes = await AwsJsonAsync(aws, "s3api", "get-object-attributes", "--bucket", "cli-v2", "--key", "k", "--object-attributes", "ETag", "Checksum", "StorageClass", "ObjectSize");
-        var bad = await S3Clients.RunAwsAsync(aws, _gateway.Endpoint, ["s3api", "put-object", "--bucket", "cli-v2", "--key", "bad", "--body", file, "--storage-class", "NOT_A_CLASS"]);
-        await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3api", "delete-object-tagging", "--bucket", "cli-v2", "--key", "k");
+        var bad = await _gateway.Aws(aws).RunAsync(["s3api", "put-object", "--bucket", "cli-v2", "--key", "bad", "--body", file, "--storage-class", "NOT_A_CLASS"]);
+        await _gateway.Aws(aws).MustAsync("s3api", "delete-object-tagging", "--bucket", "cli-v2", "--key", "k");
         var cleared = await AwsJsonAsync(aws, "s3api", "get-object-tagging", "--bucket", "cli-v2", "--key", "k");
 
         var crc = put.GetProperty("ChecksumCRC32C").GetString();
@@ -57,17 +57,17 @@ public sealed class IntegrityTaggingClientTests(IntegrityTaggingGateway fixture)
     [Fact]
     public async Task AwsCliV1_CpMultipartWithChecksumAlgorithm_CompositeStoredAndDownloadVerified()
     {
-        var aws = S3Clients.AwsV1;
-        await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3", "mb", "s3://cli-v1");
+        var aws = AwsCli.V1;
+        await _gateway.Aws(aws).MustAsync("s3", "mb", "s3://cli-v1");
         var big = S3Clients.WriteRandomFile(_temp.Sub("v1/big.bin"), 20L << 20, seed: 4);
 
         // 8 MiB default parts: 3 parts, each with its SHA1, and a composite checksum for the object
         // (CRC32C would need botocore[crt], which pip's aws-cli v1 lacks here).
-        await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3", "cp", "--only-show-errors", "--checksum-algorithm", "SHA1", "--storage-class", "GLACIER_IR", big, "s3://cli-v1/big.bin");
+        await _gateway.Aws(aws).MustAsync("s3", "cp", "--only-show-errors", "--checksum-algorithm", "SHA1", "--storage-class", "GLACIER_IR", big, "s3://cli-v1/big.bin");
         var head = await AwsJsonAsync(aws, "s3api", "head-object", "--bucket", "cli-v1", "--key", "big.bin", "--checksum-mode", "ENABLED");
         var attributes = await AwsJsonAsync(aws, "s3api", "get-object-attributes", "--bucket", "cli-v1", "--key", "big.bin", "--object-attributes", "ObjectParts", "Checksum", "StorageClass");
         var list = await AwsJsonAsync(aws, "s3api", "list-objects-v2", "--bucket", "cli-v1");
-        await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3", "cp", "--only-show-errors", "s3://cli-v1/big.bin", _temp.Sub("v1/big.back"));
+        await _gateway.Aws(aws).MustAsync("s3", "cp", "--only-show-errors", "s3://cli-v1/big.bin", _temp.Sub("v1/big.back"));
 
         Assert.EndsWith("-3", head.GetProperty("ChecksumSHA1").GetString(), StringComparison.Ordinal);
         Assert.Equal("GLACIER_IR", head.GetProperty("StorageClass").GetString());
@@ -137,7 +137,7 @@ public sealed class IntegrityTaggingClientTests(IntegrityTaggingGateway fixture)
         await File.WriteAllTextAsync(script, Boto3Script);
         var file = S3Clients.WriteRandomFile(_temp.Sub("boto3/big.bin"), (12L << 20) + 5, seed: 5);
 
-        var result = await ProcessRunner.RunAsync(python, [script, _gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey, file], S3Clients.AwsEnvironment(), timeout: TimeSpan.FromMinutes(3));
+        var result = await ProcessRunner.RunAsync(python, [script, _gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey, file], AwsCli.ClientEnvironment(S3Gateway.AccessKey, S3Gateway.SecretKey), timeout: TimeSpan.FromMinutes(3));
 
         Assert.True(result.Succeeded, result.Describe());
         Assert.Equal(["multipart ok", "attributes ok", "tagging ok"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));

@@ -17,7 +17,7 @@ public sealed class MetadataRestartTests
     public async Task HeadObject_AfterGatewayRestart_SameContentTypeMetadataAndETag(bool noXattr)
     {
         string[] flags = noXattr ? ["--local-no-xattr"] : [];
-        var aws = S3Clients.AwsV2;
+        var aws = AwsCli.V2;
         using var temp = new TempDir("s3-meta");
         var data = temp.Sub("data");
         var small = S3Clients.WriteRandomFile(temp.Sub("small.bin"), 5000, seed: 51);
@@ -26,11 +26,11 @@ public sealed class MetadataRestartTests
         JsonElement smallBefore, largeBefore;
         await using (var gateway = await S3Gateway.StartAsync(data, flags))
         {
-            await S3Clients.MustAwsAsync(aws, gateway.Endpoint, "s3", "mb", "s3://meta-bucket");
-            await S3Clients.MustAwsAsync(aws, gateway.Endpoint, "s3api", "put-object", "--bucket", "meta-bucket", "--key", "small.bin", "--body", small,
+            await gateway.Aws(aws).MustAsync("s3", "mb", "s3://meta-bucket");
+            await gateway.Aws(aws).MustAsync("s3api", "put-object", "--bucket", "meta-bucket", "--key", "small.bin", "--body", small,
                 "--content-type", "text/x-itest; charset=utf-8", "--metadata", "color=blue,owner=Ann Smith", "--cache-control", "max-age=60");
             // 12 MiB with aws-cli's 8 MiB threshold: a 2-part multipart upload carrying the metadata from Create.
-            await S3Clients.MustAwsAsync(aws, gateway.Endpoint, "s3", "cp", "--only-show-errors", large, "s3://meta-bucket/large.bin",
+            await gateway.Aws(aws).MustAsync("s3", "cp", "--only-show-errors", large, "s3://meta-bucket/large.bin",
                 "--content-type", "application/x-large", "--metadata", "kind=multipart");
             smallBefore = await HeadAsync(aws, gateway, "small.bin");
             largeBefore = await HeadAsync(aws, gateway, "large.bin");
@@ -59,14 +59,14 @@ public sealed class MetadataRestartTests
             Assert.Equal("application/x-large", largeAfter.GetProperty("ContentType").GetString());
             Assert.Equal("multipart", largeAfter.GetProperty("Metadata").GetProperty("kind").GetString());
 
-            await S3Clients.MustAwsAsync(aws, restarted.Endpoint, "s3", "cp", "--only-show-errors", "s3://meta-bucket/large.bin", temp.Sub("large.back"));
+            await restarted.Aws(aws).MustAsync("s3", "cp", "--only-show-errors", "s3://meta-bucket/large.bin", temp.Sub("large.back"));
             S3Clients.SameFile(large, temp.Sub("large.back"));
         }
     }
 
     private static async Task<JsonElement> HeadAsync(string aws, S3Gateway gateway, string key)
     {
-        var result = await S3Clients.MustAwsAsync(aws, gateway.Endpoint, "s3api", "head-object", "--bucket", "meta-bucket", "--key", key, "--output", "json");
+        var result = await gateway.Aws(aws).MustAsync("s3api", "head-object", "--bucket", "meta-bucket", "--key", key, "--output", "json");
         using var json = JsonDocument.Parse(result.Stdout);
         return json.RootElement.Clone();
     }

@@ -28,6 +28,9 @@ internal sealed class S3Gateway : IAsyncDisposable
 
     public int Port => Server.Port;
 
+    /// <summary>aws-cli (<see cref="AwsCli.V2"/> or <see cref="AwsCli.V1"/>) with this gateway's key pair; a failed call shows the gateway's log.</summary>
+    public AwsCli Aws(string executable) => new(executable, Endpoint, AccessKey, SecretKey, () => "gateway log:\n" + Server.Stderr);
+
     public static async Task<S3Gateway> StartAsync(string dataDir, params string[] extraArgs)
     {
         Directory.CreateDirectory(dataDir);

@@ -138,7 +138,7 @@ public sealed class S3ProtocolGapClientTests : IAsyncLifetime
         var file = _temp.Sub("gaps.py");
         await File.WriteAllTextAsync(file, script);
 
-        var result = await ProcessRunner.RunAsync(S3Clients.DebianPython, [file, _gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], S3Clients.AwsEnvironment(), timeout: TimeSpan.FromMinutes(2));
+        var result = await ProcessRunner.RunAsync(S3Clients.DebianPython, [file, _gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], AwsCli.ClientEnvironment(S3Gateway.AccessKey, S3Gateway.SecretKey), timeout: TimeSpan.FromMinutes(2));
 
         Assert.True(result.Succeeded, result.Describe());
         Assert.Equal("ok", result.Stdout.Trim());
@@ -147,18 +147,18 @@ public sealed class S3ProtocolGapClientTests : IAsyncLifetime
     [Fact]
     public async Task AwsCliV2_ListObjectsV2Delimiter_MatchesAws()
     {
-        var aws = S3Clients.AwsV2;
-        await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3api", "create-bucket", "--bucket", "gaps-cli");
-        await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3api", "create-bucket", "--bucket", "gaps-cli");
+        var aws = AwsCli.V2;
+        await _gateway.Aws(aws).MustAsync("s3api", "create-bucket", "--bucket", "gaps-cli");
+        await _gateway.Aws(aws).MustAsync("s3api", "create-bucket", "--bucket", "gaps-cli");
         var local = _temp.Sub("one");
         await File.WriteAllTextAsync(local, "1");
         foreach (var key in new[] { "p/a", "p/b/c", "p/b/d", "p/bx", "p/c d/e", "q" })
         {
-            await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3api", "put-object", "--bucket", "gaps-cli", "--key", key, "--body", local);
+            await _gateway.Aws(aws).MustAsync("s3api", "put-object", "--bucket", "gaps-cli", "--key", key, "--body", local);
         }
 
-        var slash = await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3api", "list-objects-v2", "--bucket", "gaps-cli", "--prefix", "p/", "--delimiter", "/", "--output", "json");
-        var multi = await S3Clients.MustAwsAsync(aws, _gateway.Endpoint, "s3api", "list-objects-v2", "--bucket", "gaps-cli", "--delimiter", "/b", "--page-size", "1", "--output", "json");
+        var slash = await _gateway.Aws(aws).MustAsync("s3api", "list-objects-v2", "--bucket", "gaps-cli", "--prefix", "p/", "--delimiter", "/", "--output", "json");
+        var multi = await _gateway.Aws(aws).MustAsync("s3api", "list-objects-v2", "--bucket", "gaps-cli", "--delimiter", "/b", "--page-size", "1", "--output", "json");
 
         Assert.Equal(["p/a", "p/bx"], Listing(slash.Stdout).Keys);
         Assert.Equal(["p/b/", "p/c d/"], Listing(slash.Stdout).Prefixes);

@@ -94,12 +94,12 @@ public sealed class VersionsTests
         await using var gateway = await S3Gateway.StartAsync(temp.Sub("data"));
         var script = temp.Sub("versions.py");
         await File.WriteAllTextAsync(script, Script);
-        var boto = await ProcessRunner.RunAsync(S3Clients.DebianPython, [script, gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], S3Clients.AwsEnvironment(), timeout: TimeSpan.FromMinutes(2));
+        var boto = await ProcessRunner.RunAsync(S3Clients.DebianPython, [script, gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], AwsCli.ClientEnvironment(S3Gateway.AccessKey, S3Gateway.SecretKey), timeout: TimeSpan.FromMinutes(2));
         Assert.True(boto.Succeeded, boto.Describe());
         Assert.Contains("versioning ok", boto.Stdout, StringComparison.Ordinal);
 
         // aws-cli v2 pages with its own paginator; d/2 (version "nope" was refused) and d/sub/3 and f+g h remain.
-        var listed = await S3Clients.MustAwsAsync(S3Clients.AwsV2, gateway.Endpoint, "s3api", "list-object-versions", "--bucket", "versions", "--page-size", "1", "--output", "json");
+        var listed = await gateway.Aws(AwsCli.V2).MustAsync("s3api", "list-object-versions", "--bucket", "versions", "--page-size", "1", "--output", "json");
         using (var json = JsonDocument.Parse(listed.Stdout))
         {
             var versions = json.RootElement.GetProperty("Versions").EnumerateArray().ToList();

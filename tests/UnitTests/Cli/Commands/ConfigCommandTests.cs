@@ -5,9 +5,9 @@ namespace VfsGateway.UnitTests.Cli.Commands;
 
 public sealed class ConfigCommandTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
 
-    private string ConfigPath => _dir.File("gateway.conf");
+    private string ConfigPath => _dir.Sub("gateway.conf");
 
     public void Dispose() => _dir.Dispose();
 

@@ -8,8 +8,8 @@ public sealed class HtpasswdCommandTests
     [Fact]
     public async Task Add_PasswordFromStdin_CreatesBcryptEntry()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
         var harness = new CliHarness { Input = "s3cret pass\n" };
 
         var code = await harness.RunAsync("htpasswd", "add", file, "alice", "--cost", "4");
@@ -24,8 +24,8 @@ public sealed class HtpasswdCommandTests
     [Fact]
     public async Task Add_ExistingUser_UpdatesPasswordAndKeepsOthers()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
         await new CliHarness { Input = "one\n" }.RunAsync("htpasswd", "add", file, "alice", "--cost", "4");
         await new CliHarness { Input = "two\n" }.RunAsync("htpasswd", "add", file, "bob", "--cost", "4");
         var harness = new CliHarness { Input = "three\n" };
@@ -42,8 +42,8 @@ public sealed class HtpasswdCommandTests
     [Fact]
     public async Task Add_Interactive_PromptsTwiceWithoutEcho()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
         var harness = new CliHarness { Interactive = true, Input = "must not be read\n" };
         harness.SecretLines.Enqueue("tty-pass");
         harness.SecretLines.Enqueue("tty-pass");
@@ -58,8 +58,8 @@ public sealed class HtpasswdCommandTests
     [Fact]
     public async Task Add_InteractiveMismatch_ExitsOneAndWritesNothing()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
         var harness = new CliHarness { Interactive = true };
         harness.SecretLines.Enqueue("a");
         harness.SecretLines.Enqueue("b");
@@ -73,10 +73,10 @@ public sealed class HtpasswdCommandTests
     [Fact]
     public async Task Add_EmptyStdin_ExitsOne()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var harness = new CliHarness { Input = string.Empty };
 
-        Assert.Equal(1, await harness.RunAsync("htpasswd", "add", dir.File("h"), "dave"));
+        Assert.Equal(1, await harness.RunAsync("htpasswd", "add", dir.Sub("h"), "dave"));
 
         Assert.Equal("gateway: no password on stdin (give it as one line)" + Environment.NewLine, harness.Error.Text);
     }
@@ -84,8 +84,8 @@ public sealed class HtpasswdCommandTests
     [Fact]
     public async Task ListAndRemove_WorkOnExistingFile()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
         File.WriteAllText(file, "# users\nalice:$2y$04$abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234\nbob:{SHA}x\n");
 
         var list = new CliHarness();
@@ -105,11 +105,11 @@ public sealed class HtpasswdCommandTests
     [Fact]
     public async Task Remove_MissingFile_ExitsOne()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var harness = new CliHarness();
 
-        Assert.Equal(1, await harness.RunAsync("htpasswd", "remove", dir.File("none"), "alice"));
+        Assert.Equal(1, await harness.RunAsync("htpasswd", "remove", dir.Sub("none"), "alice"));
 
-        Assert.Equal($"gateway: htpasswd file '{dir.File("none")}' does not exist" + Environment.NewLine, harness.Error.Text);
+        Assert.Equal($"gateway: htpasswd file '{dir.Sub("none")}' does not exist" + Environment.NewLine, harness.Error.Text);
     }
 }

@@ -72,8 +72,8 @@ public sealed class LsCommandTests
     [Fact]
     public async Task Ls_NamedRemoteFromConfigFile()
     {
-        using var dir = new VfsGateway.UnitTests.Frontends.Http.Hosting.TempDirectory();
-        var conf = dir.File("gateway.conf");
+        using var dir = new TempDir();
+        var conf = dir.Sub("gateway.conf");
         File.WriteAllText(conf, "[box]\ntype = fake\nhost = from-file\nport = 1001\nfast_mode = true\n");
         var harness = new CliHarness();
         harness.Env["GATEWAY_CONFIG"] = conf;

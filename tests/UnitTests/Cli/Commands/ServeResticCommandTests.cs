@@ -39,7 +39,7 @@ public sealed partial class ServeResticCommandTests
     [Fact]
     public async Task Serve_PathFlag_DefaultsHtpasswdToDataDirectory()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var harness = new CliHarness();
 
         var code = await harness.RunAsync("serve", "restic", "--addr", "127.0.0.1:0", "--path", dir.Path);
@@ -54,7 +54,7 @@ public sealed partial class ServeResticCommandTests
     [Fact]
     public async Task Serve_LocalTls_DefaultsCertificateAndKeyToDataDirectory()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var (_, _, certificate) = TestCertificates.WritePem(dir.Path);
         using var _ = certificate;
         var harness = new CliHarness();
@@ -72,8 +72,8 @@ public sealed partial class ServeResticCommandTests
     [Fact]
     public async Task Serve_HtpasswdUsers_AreRequired()
     {
-        using var dir = new TempDirectory();
-        var htpasswd = dir.File("users");
+        using var dir = new TempDir();
+        var htpasswd = dir.Sub("users");
         Assert.Equal(0, await new CliHarness { Input = "pw\n" }.RunAsync("htpasswd", "add", htpasswd, "alice", "--cost", "4"));
         var harness = new CliHarness();
         using var cts = new CancellationTokenSource();

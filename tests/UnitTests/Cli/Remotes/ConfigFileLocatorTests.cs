@@ -33,17 +33,17 @@ public sealed class ConfigFileLocatorTests
     [Fact]
     public void Load_MissingDefault_IsEmpty_MissingExplicit_IsError()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var env = new Dictionary<string, string> { ["HOME"] = dir.Path };
 
         var empty = ConfigFileLocator.Load(null, env.GetValueOrDefault);
         Assert.Empty(empty.SectionNames);
 
-        var e = Assert.Throws<CliException>(() => ConfigFileLocator.Load(dir.File("nope.conf"), env.GetValueOrDefault));
+        var e = Assert.Throws<CliException>(() => ConfigFileLocator.Load(dir.Sub("nope.conf"), env.GetValueOrDefault));
         Assert.Contains("nope.conf", e.Message, StringComparison.Ordinal);
         Assert.Contains("--config", e.Message, StringComparison.Ordinal);
 
-        env["GATEWAY_CONFIG"] = dir.File("env.conf");
+        env["GATEWAY_CONFIG"] = dir.Sub("env.conf");
         var fromEnv = Assert.Throws<CliException>(() => ConfigFileLocator.Load(null, env.GetValueOrDefault));
         Assert.Contains("$GATEWAY_CONFIG", fromEnv.Message, StringComparison.Ordinal);
     }
@@ -51,7 +51,7 @@ public sealed class ConfigFileLocatorTests
     [Fact]
     public void Load_DefaultFileUnderHome_IsRead()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         Directory.CreateDirectory(Path.Combine(dir.Path, ".config", "gateway"));
         File.WriteAllText(Path.Combine(dir.Path, ".config", "gateway", "gateway.conf"), "[box]\ntype = memory\n");
         var env = new Dictionary<string, string> { ["HOME"] = dir.Path };

@@ -10,7 +10,7 @@ namespace VfsGateway.UnitTests.Frontends.Restic;
 /// <summary>The --acl file's quota lines (per user folder and per repository path) next to --max-size.</summary>
 public sealed class ResticFrontendAclQuotaTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly TempDir _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -59,7 +59,7 @@ public sealed class ResticFrontendAclQuotaTests : IDisposable
         await host.UploadAsync("/bob/r", "keys", ResticTestHost.RandomBytes(101), HttpStatusCode.InsufficientStorage);
 
         // A higher limit for bob only: the usage counted so far stays.
-        File.WriteAllText(_temp.File("acl"), "allow * modify /\nquota user * 1000\nquota user bob 1200\n");
+        File.WriteAllText(_temp.Sub("acl"), "allow * modify /\nquota user * 1000\nquota user bob 1200\n");
         Assert.Contains("ACL", string.Join(',', host.Frontend.Reload()), StringComparison.Ordinal);
         await host.UploadAsync("/bob/r", "keys", ResticTestHost.RandomBytes(301), HttpStatusCode.InsufficientStorage);
         await host.UploadAsync("/bob/r", "keys", ResticTestHost.RandomBytes(300));
@@ -107,7 +107,7 @@ public sealed class ResticFrontendAclQuotaTests : IDisposable
 
     private async Task<ResticTestHost> StartAsync(string acl, MemoryBackend? backend = null, long? maxSize = null)
     {
-        var file = _temp.File("acl");
+        var file = _temp.Sub("acl");
         File.WriteAllText(file, acl);
         return await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, AclFile = file, MaxSize = maxSize }, backend);
     }

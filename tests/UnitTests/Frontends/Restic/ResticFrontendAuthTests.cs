@@ -14,7 +14,7 @@ public sealed class ResticFrontendAuthTests : IDisposable
         "alice:$2y$04$yxeycg670rTCgmeLXlDufuSWptqO66tw1.g.wk/VgJ94D/bDWRSaO\n" +   // "alice pw"
         "bob:$2y$04$BpS2kw1LmsZOizUeJZUarudJwpiIuNYDtUp53/byJmHg0UwjnE0/e\n";      // "bob pw"
 
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
 
     [Fact]
     public async Task Start_WithoutHtpasswdOrNoAuth_RefusesWithActionableMessage()
@@ -31,7 +31,7 @@ public sealed class ResticFrontendAuthTests : IDisposable
     [Fact]
     public async Task Start_HtpasswdFileMissing_Refuses()
     {
-        await Assert.ThrowsAsync<GatewayStartupException>(() => ResticTestHost.StartAsync(new ResticOptions { HtpasswdFile = _dir.File("missing") }));
+        await Assert.ThrowsAsync<GatewayStartupException>(() => ResticTestHost.StartAsync(new ResticOptions { HtpasswdFile = _dir.Sub("missing") }));
     }
 
     [Fact]
@@ -129,7 +129,7 @@ public sealed class ResticFrontendAuthTests : IDisposable
 
     private Task<ResticTestHost> StartAsync(ResticOptions options)
     {
-        File.WriteAllText(_dir.File("htpasswd"), Htpasswd);
-        return ResticTestHost.StartAsync(options with { HtpasswdFile = _dir.File("htpasswd") });
+        File.WriteAllText(_dir.Sub("htpasswd"), Htpasswd);
+        return ResticTestHost.StartAsync(options with { HtpasswdFile = _dir.Sub("htpasswd") });
     }
 }

@@ -9,7 +9,7 @@ namespace VfsGateway.UnitTests.Frontends.Restic;
 /// <summary>The same protocol over the local backend: the disk layout is restic's, and failed uploads leave no file behind.</summary>
 public sealed class ResticFrontendLocalTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
 
     [Fact]
     public async Task Create_MakesTheDirectoriesOnDisk()

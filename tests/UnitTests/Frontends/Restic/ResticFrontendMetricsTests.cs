@@ -7,7 +7,7 @@ namespace VfsGateway.UnitTests.Frontends.Restic;
 
 public sealed class ResticFrontendMetricsTests : IDisposable
 {
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new();
 
     [Fact]
     public async Task Metrics_CountReadsWritesAndDeletesLikeRestServer()
@@ -111,7 +111,7 @@ public sealed class ResticFrontendMetricsTests : IDisposable
 
     private Task<ResticTestHost> StartWithUsersAsync(ResticOptions options)
     {
-        var file = _dir.File(Guid.NewGuid().ToString("N"));
+        var file = _dir.Sub(Guid.NewGuid().ToString("N"));
         File.WriteAllText(
             file,
             "alice:$2y$04$yxeycg670rTCgmeLXlDufuSWptqO66tw1.g.wk/VgJ94D/bDWRSaO\n" +

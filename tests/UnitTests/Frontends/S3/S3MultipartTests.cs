@@ -181,17 +181,17 @@ public sealed class S3MultipartTests
     [Fact]
     public async Task StartAsync_ExpiredUpload_Removed()
     {
-        var time = new FixedTimeProvider(DateTimeOffset.UtcNow);
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
         await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true }, time);
         await S3RawClient.SendAsync(host, "PUT", "/bucket");
         var init = await S3RawClient.SendAsync(host, "POST", "/bucket/k?uploads");
         var uploadId = System.Xml.Linq.XDocument.Parse(init.Body).Root!.Elements().Single(e => e.Name.LocalName == "UploadId").Value;
 
-        var soon = new S3Frontend(host.Vfs, new S3Options { NoAuth = true, CacheDir = host.CacheDir }, NullLoggerFactory.Instance, new FixedTimeProvider(time.Now.AddHours(23)));
+        var soon = new S3Frontend(host.Vfs, new S3Options { NoAuth = true, CacheDir = host.CacheDir }, NullLoggerFactory.Instance, new FakeTimeProvider(time.GetUtcNow().AddHours(23)));
         await soon.StartAsync(CancellationToken.None);
         Assert.True(Directory.Exists(Path.Combine(host.CacheDir, uploadId)));
 
-        var later = new S3Frontend(host.Vfs, new S3Options { NoAuth = true, CacheDir = host.CacheDir }, NullLoggerFactory.Instance, new FixedTimeProvider(time.Now.AddHours(25)));
+        var later = new S3Frontend(host.Vfs, new S3Options { NoAuth = true, CacheDir = host.CacheDir }, NullLoggerFactory.Instance, new FakeTimeProvider(time.GetUtcNow().AddHours(25)));
         await later.StartAsync(CancellationToken.None);
         Assert.False(Directory.Exists(Path.Combine(host.CacheDir, uploadId)));
     }

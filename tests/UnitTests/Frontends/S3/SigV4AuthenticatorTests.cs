@@ -43,7 +43,7 @@ public sealed class SigV4AuthenticatorTests
     [Fact]
     public async Task Authorization_AwsGetObjectExample_Accepted()
     {
-        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FixedTimeProvider(ExampleTime.AddMinutes(3)));
+        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FakeTimeProvider(ExampleTime.AddMinutes(3)));
         await PutAsync(host, "examplebucket/test.txt", "0123456789abcdefghij");
 
         var context = await GetExampleObjectAsync(host, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
@@ -57,7 +57,7 @@ public sealed class SigV4AuthenticatorTests
     [Fact]
     public async Task Authorization_WrongSignature_SignatureDoesNotMatch()
     {
-        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FixedTimeProvider(ExampleTime));
+        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FakeTimeProvider(ExampleTime));
         await PutAsync(host, "examplebucket/test.txt", "0123456789abcdefghij");
 
         var context = await GetExampleObjectAsync(host, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb42");
@@ -69,7 +69,7 @@ public sealed class SigV4AuthenticatorTests
     [Fact]
     public async Task Authorization_ClockSkewOver15Minutes_RequestTimeTooSkewed()
     {
-        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FixedTimeProvider(ExampleTime.AddMinutes(16)));
+        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FakeTimeProvider(ExampleTime.AddMinutes(16)));
         await PutAsync(host, "examplebucket/test.txt", "0123456789abcdefghij");
 
         var context = await GetExampleObjectAsync(host, "f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41");
@@ -83,7 +83,7 @@ public sealed class SigV4AuthenticatorTests
     [InlineData(86401, 403)]
     public async Task Presigned_AwsExample_ValidUntilExpiry(int secondsLater, int status)
     {
-        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FixedTimeProvider(ExampleTime.AddSeconds(secondsLater)));
+        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FakeTimeProvider(ExampleTime.AddSeconds(secondsLater)));
         await PutAsync(host, "examplebucket/test.txt", "hello");
 
         var context = await host.Server.SendAsync(c =>
@@ -141,7 +141,7 @@ public sealed class SigV4AuthenticatorTests
     [Fact]
     public async Task StreamingSigned_AwsChunkedExample_StoresDecodedPayload()
     {
-        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: true), new FixedTimeProvider(ExampleTime));
+        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: true), new FakeTimeProvider(ExampleTime));
         await host.Vfs.MkdirAsync(VfsPath.Parse("examplebucket"), CancellationToken.None);
 
         var context = await PutChunkedExampleAsync(host, ChunkedExampleBody(tamper: false));
@@ -158,7 +158,7 @@ public sealed class SigV4AuthenticatorTests
     [Fact]
     public async Task StreamingSigned_TamperedChunk_RejectedAndNothingStored()
     {
-        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: true), new FixedTimeProvider(ExampleTime));
+        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: true), new FakeTimeProvider(ExampleTime));
         await host.Vfs.MkdirAsync(VfsPath.Parse("examplebucket"), CancellationToken.None);
 
         var context = await PutChunkedExampleAsync(host, ChunkedExampleBody(tamper: true));

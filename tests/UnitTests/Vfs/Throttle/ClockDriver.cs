@@ -6,7 +6,7 @@ internal static class ClockDriver
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
     /// <summary>Fires the fake clock's timers one by one until <paramref name="work"/> completes.</summary>
-    public static async Task RunAsync(FakeClock clock, Task work)
+    public static async Task RunAsync(WatchedFakeTimeProvider clock, Task work)
     {
         var deadline = Task.Delay(Patience);
         while (!work.IsCompleted)

@@ -7,7 +7,7 @@ namespace VfsGateway.UnitTests.Vfs.Throttle;
 public sealed class ThrottledBackendTests : IAsyncLifetime, IAsyncDisposable
 {
     private readonly MemoryBackend _memory = new(new MemoryOptions(VfsPath.Root));
-    private readonly FakeClock _clock = new();
+    private readonly WatchedFakeTimeProvider _clock = new();
 
     Task IAsyncLifetime.InitializeAsync() => Task.CompletedTask;
 

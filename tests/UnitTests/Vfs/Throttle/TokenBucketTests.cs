@@ -10,7 +10,7 @@ public sealed class TokenBucketTests
     [InlineData(10L << 20, 200L << 20)]
     public async Task ThrottledRead_NBytesAtRateR_TakesNOverRFakeSeconds(long size, long rate)
     {
-        var clock = new FakeClock();
+        var clock = new WatchedFakeTimeProvider();
         var bucket = new TokenBucket(rate, clock);
         var stream = new ThrottledReadStream(new ZeroStream(size), bucket, leaveOpen: false);
 
@@ -24,7 +24,7 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task Take_WithinRate_DoesNotWaitAfterIdle()
     {
-        var clock = new FakeClock();
+        var clock = new WatchedFakeTimeProvider();
         var bucket = new TokenBucket(1000, clock);
         clock.Advance(TimeSpan.FromSeconds(10));
 
@@ -43,7 +43,7 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task Take_Cancelled_StopsWaitingAndDropsItsTimer()
     {
-        var clock = new FakeClock();
+        var clock = new WatchedFakeTimeProvider();
         var bucket = new TokenBucket(1000, clock);
         using var cts = new CancellationTokenSource();
 
@@ -60,7 +60,7 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task ThrottledRead_CancelledWhileWaiting_Throws()
     {
-        var clock = new FakeClock();
+        var clock = new WatchedFakeTimeProvider();
         var stream = new ThrottledReadStream(new ZeroStream(1 << 20), new TokenBucket(4096, clock), leaveOpen: false);
         using var cts = new CancellationTokenSource();
         var buffer = new byte[64 * 1024];
@@ -75,7 +75,7 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task ThrottledRead_SlowRate_ReadsAtMostATenthOfASecondAtOnce()
     {
-        var clock = new FakeClock();
+        var clock = new WatchedFakeTimeProvider();
         var stream = new ThrottledReadStream(new ZeroStream(1 << 20), new TokenBucket(100_000, clock), leaveOpen: false);
         var buffer = new byte[128 * 1024];
 
@@ -89,7 +89,7 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task Buckets_OneDirectionBusy_OtherIsNotHeldUp()
     {
-        var clock = new FakeClock();
+        var clock = new WatchedFakeTimeProvider();
         var upload = new TokenBucket(1000, clock);
         var download = new TokenBucket(1000, clock);
 
@@ -106,7 +106,7 @@ public sealed class TokenBucketTests
     [Fact]
     public async Task Bucket_SharedByTwoTransfers_SplitsTheRate()
     {
-        var clock = new FakeClock();
+        var clock = new WatchedFakeTimeProvider();
         var bucket = new TokenBucket(64 * 1024, clock);
         var a = new ThrottledReadStream(new ZeroStream(128 * 1024), bucket, leaveOpen: false).CopyToAsync(Stream.Null, 16 * 1024);
         var b = new ThrottledReadStream(new ZeroStream(128 * 1024), bucket, leaveOpen: false).CopyToAsync(Stream.Null, 16 * 1024);

@@ -12,10 +12,10 @@ public sealed class HtpasswdAuthenticatorTests : IDisposable
     private const string Carol = "carol:$apr1$1/qLxeN9$tWL0C2L3TPgLzPzGi6NBV/";                          // "carol pw"
     private const string Dave = "dave:{SHA}Ca+pFKc0bpxw1cUr1ZuuG9KBJfU=";                                // "dave pw"
 
-    private readonly TempDirectory _dir = new();
-    private readonly ManualTimeProvider _time = new();
+    private readonly TempDir _dir = new();
+    private readonly FakeTimeProvider _time = new();
 
-    private string File => _dir.File("htpasswd");
+    private string File => _dir.Sub("htpasswd");
 
     [Theory]
     [InlineData("alice", "alice pw")]
@@ -132,7 +132,7 @@ public sealed class HtpasswdAuthenticatorTests : IDisposable
         var info = new FileInfo(File);
         var mtime = info.LastWriteTimeUtc;
         var other = Alice.Replace("alice:", "zlice:", StringComparison.Ordinal);
-        var temp = _dir.File("replacement");
+        var temp = _dir.Sub("replacement");
         System.IO.File.WriteAllText(temp, other + "\n");
         System.IO.File.SetLastWriteTimeUtc(temp, mtime);
         System.IO.File.Move(temp, File, overwrite: true);

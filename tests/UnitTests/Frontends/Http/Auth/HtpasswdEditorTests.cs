@@ -7,8 +7,8 @@ public sealed class HtpasswdEditorTests
     [Fact]
     public async Task AddOrUpdate_MissingFile_CreatesItPrivateWithABcryptLine()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
 
         var existed = await HtpasswdEditor.AddOrUpdateAsync(file, "alice", "pw one", 4);
 
@@ -25,8 +25,8 @@ public sealed class HtpasswdEditorTests
     [Fact]
     public async Task AddOrUpdate_EmptyPassword_ThrowsAndWritesNothing()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
 
         await Assert.ThrowsAsync<ArgumentException>(() => HtpasswdEditor.AddOrUpdateAsync(file, "alice", string.Empty, 4));
 
@@ -36,8 +36,8 @@ public sealed class HtpasswdEditorTests
     [Fact]
     public async Task AddOrUpdate_ExistingUser_ReplacesOnlyItsLineAndKeepsEverythingElse()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
         await File.WriteAllTextAsync(file, "# operators\nbob:{SHA}5en6G6MezRroT3XKqkdPOmY/BfQ=\n\nalice:$apr1$idmWpc.u$oyfYp/v3pJNyl9b.5jpX/1\n# end\nalice:duplicate\n");
 
         var existed = await HtpasswdEditor.AddOrUpdateAsync(file, "alice", "new", 4);
@@ -56,8 +56,8 @@ public sealed class HtpasswdEditorTests
     [Fact]
     public async Task Remove_DropsTheUserAndReportsWhetherItWasThere()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
         await HtpasswdEditor.AddOrUpdateAsync(file, "alice", "a", 4);
         await HtpasswdEditor.AddOrUpdateAsync(file, "bob", "b", 4);
 
@@ -69,8 +69,8 @@ public sealed class HtpasswdEditorTests
     [Fact]
     public async Task ListUsers_InFileOrder()
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
         await File.WriteAllTextAsync(file, "zed:x\r\n# c\r\nann:y\r\n  \r\nmid:z");
 
         Assert.Equal(["zed", "ann", "mid"], await HtpasswdEditor.ListUsersAsync(file));
@@ -79,10 +79,10 @@ public sealed class HtpasswdEditorTests
     [Fact]
     public async Task ListAndRemove_MissingFile_Throw()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
 
-        await Assert.ThrowsAsync<FileNotFoundException>(() => HtpasswdEditor.ListUsersAsync(dir.File("none")));
-        await Assert.ThrowsAsync<FileNotFoundException>(() => HtpasswdEditor.RemoveAsync(dir.File("none"), "alice"));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => HtpasswdEditor.ListUsersAsync(dir.Sub("none")));
+        await Assert.ThrowsAsync<FileNotFoundException>(() => HtpasswdEditor.RemoveAsync(dir.Sub("none"), "alice"));
     }
 
     [Theory]
@@ -94,8 +94,8 @@ public sealed class HtpasswdEditorTests
     [InlineData("tab\t")]
     public async Task AddOrUpdate_InvalidUserName_ThrowsAndWritesNothing(string user)
     {
-        using var dir = new TempDirectory();
-        var file = dir.File("htpasswd");
+        using var dir = new TempDir();
+        var file = dir.Sub("htpasswd");
 
         await Assert.ThrowsAsync<ArgumentException>(() => HtpasswdEditor.AddOrUpdateAsync(file, user, "pw", 4));
         Assert.False(File.Exists(file));

@@ -89,8 +89,8 @@ public sealed partial class GatewayHostTests
     [Fact]
     public async Task StartAsync_MissingTlsFiles_ThrowsStartupException()
     {
-        using var dir = new TempDirectory();
-        var options = new HttpServerOptions { Address = "127.0.0.1:0", Tls = true, TlsCert = dir.File("public_key"), TlsKey = dir.File("private_key") };
+        using var dir = new TempDir();
+        var options = new HttpServerOptions { Address = "127.0.0.1:0", Tls = true, TlsCert = dir.Sub("public_key"), TlsKey = dir.Sub("private_key") };
 
         var e = await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayHost.StartAsync(options, new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None));
 
@@ -115,8 +115,8 @@ public sealed partial class GatewayHostTests
     [Fact]
     public async Task StartAsync_AccessLogFile_AppendsCombinedLinesWithUserAndBytes()
     {
-        using var dir = new TempDirectory();
-        var log = dir.File("access.log");
+        using var dir = new TempDir();
+        var log = dir.Sub("access.log");
         File.WriteAllText(log, "previous line\n");
         var gateway = await GatewayHost.StartAsync(new HttpServerOptions { Address = "127.0.0.1:0", LogFile = log }, new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None);
         await using (gateway)
@@ -155,9 +155,9 @@ public sealed partial class GatewayHostTests
     [Fact]
     public async Task StartAsync_Unwritable_AccessLog_ThrowsStartupException()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
 
-        var e = await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayHost.StartAsync(new HttpServerOptions { Address = "127.0.0.1:0", LogFile = dir.File("missing/dir/access.log") }, new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None));
+        var e = await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayHost.StartAsync(new HttpServerOptions { Address = "127.0.0.1:0", LogFile = dir.Sub("missing/dir/access.log") }, new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None));
 
         Assert.Contains("access log", e.Message, StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ public sealed class GatewayHostTlsTests
     [Fact]
     public async Task StartAsync_Tls_ServesHttp2ViaAlpnAndHttp11()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var (cert, key, certificate) = TestCertificates.WritePem(dir.Path);
         using var _ = certificate;
         await using var gateway = await GatewayHost.StartAsync(
@@ -34,7 +34,7 @@ public sealed class GatewayHostTlsTests
     [Fact]
     public async Task StartAsync_TlsMin13_RefusesTls12Client()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var (cert, key, certificate) = TestCertificates.WritePem(dir.Path);
         using var _ = certificate;
         await using var gateway = await GatewayHost.StartAsync(
@@ -55,7 +55,7 @@ public sealed class GatewayHostTlsTests
     [InlineData("tls1.2")]
     public async Task StartAsync_UnknownTlsMinVersion_ThrowsStartupException(string version)
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var (cert, key, certificate) = TestCertificates.WritePem(dir.Path);
         using var _ = certificate;
 
@@ -69,9 +69,9 @@ public sealed class GatewayHostTlsTests
     [Fact]
     public async Task StartAsync_KeyNotMatchingCertificate_ThrowsStartupException()
     {
-        using var dir = new TempDirectory();
+        using var dir = new TempDir();
         var (cert, _, first) = TestCertificates.WritePem(dir.Path);
-        using var other = new TempDirectory();
+        using var other = new TempDir();
         var (_, otherKey, second) = TestCertificates.WritePem(other.Path);
         first.Dispose();
         second.Dispose();

@@ -9,8 +9,8 @@ public sealed class GatewayHostUnixSocketTests
     [Fact]
     public async Task StartAsync_UnixSocket_ServesAndRemovesSocketOnStop()
     {
-        using var dir = new TempDirectory();
-        var socket = dir.File("g.sock");
+        using var dir = new TempDir();
+        var socket = dir.Sub("g.sock");
         var gateway = await GatewayHost.StartAsync(new HttpServerOptions { Address = "unix:" + socket }, new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None);
         await using (gateway)
         {
@@ -26,13 +26,13 @@ public sealed class GatewayHostUnixSocketTests
     [Fact]
     public async Task StartAsync_StaleSocketFile_IsReplaced()
     {
-        using var dir = new TempDirectory();
-        var path = dir.File("stale.sock");
+        using var dir = new TempDir();
+        var path = dir.Sub("stale.sock");
         using (var dead = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified))
         {
             // .NET unlinks the socket file it bound when the socket is disposed; renaming it first
             // leaves a socket file behind, as a crashed server would.
-            var bound = dir.File("bound.sock");
+            var bound = dir.Sub("bound.sock");
             dead.Bind(new UnixDomainSocketEndPoint(bound));
             File.Move(bound, path);
         }
@@ -46,8 +46,8 @@ public sealed class GatewayHostUnixSocketTests
     [Fact]
     public async Task StartAsync_RegularFileAtSocketPath_RefusesAndKeepsFile()
     {
-        using var dir = new TempDirectory();
-        var path = dir.File("data.sock");
+        using var dir = new TempDir();
+        var path = dir.Sub("data.sock");
         File.WriteAllText(path, "precious");
 
         var e = await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayHost.StartAsync(new HttpServerOptions { Address = "unix:" + path }, new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None));
@@ -59,8 +59,8 @@ public sealed class GatewayHostUnixSocketTests
     [Fact]
     public async Task StartAsync_SocketInUse_Refuses()
     {
-        using var dir = new TempDirectory();
-        var path = dir.File("busy.sock");
+        using var dir = new TempDir();
+        var path = dir.Sub("busy.sock");
         await using var first = await GatewayHost.StartAsync(new HttpServerOptions { Address = "unix:" + path }, new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None);
 
         var e = await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayHost.StartAsync(new HttpServerOptions { Address = "unix:" + path }, new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None));

@@ -55,7 +55,7 @@ public sealed class GatewayLogFormatterTests
     [Fact]
     public void Formatter_UsesUtcTime()
     {
-        var time = new FixedTime(new DateTimeOffset(2026, 1, 2, 3, 4, 5, 6, TimeSpan.Zero));
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 1, 2, 3, 4, 5, 6, TimeSpan.Zero));
         var output = new StringWriter();
         using (var provider = new WriterLoggerProvider(new GatewayLogFormatter(json: false, stacks: false, time), output))
         {
@@ -63,10 +63,5 @@ public sealed class GatewayLogFormatterTests
         }
 
         Assert.Equal("2026-01-02T03:04:05.006Z info  hello\n", output.ToString());
-    }
-
-    private sealed class FixedTime(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

@@ -30,7 +30,7 @@ public sealed class StatusPageTests
     [Fact]
     public async Task Json_AfterTraffic_ShowsRegistryFiguresAndRatesOverTheWindow()
     {
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var stats = new VfsCacheStats();
         stats.AddDirty(2, 2048);
         stats.AddCacheSize(4096);
@@ -72,7 +72,7 @@ public sealed class StatusPageTests
     [Fact]
     public void RecentErrors_KeepsFailuresOtherThan404WithoutQuery_NewestFirstAndBounded()
     {
-        var errors = new RecentErrors(3, new ManualTimeProvider());
+        var errors = new RecentErrors(3, new FakeTimeProvider());
         errors.Record(Context("GET", "/repo/config", "", 401));
         errors.Record(Context("GET", "/bucket/missing", "", 404));
         errors.Record(Context("GET", "/bucket/ok", "", 200));

@@ -33,24 +33,26 @@ internal enum FtpServerTls
 /// <see cref="User"/> (created when missing, random password per test process) logs in and
 /// owns <see cref="DataDirectory"/>; remotes use that absolute path. With TLS the server has a
 /// fresh self-signed certificate whose SHA-256 fingerprint is <see cref="Fingerprint"/>.
-/// Each project supplies its own <see cref="User"/> (a one-constant partial) so the two test
-/// processes never reset each other's password. A missing server fails, never skips.
+/// Each test project passes its own <see cref="User"/> so the two test processes never reset each
+/// other's password. A missing server fails, never skips.
 /// </summary>
-internal sealed partial class FtpServer : IAsyncDisposable
+internal sealed class FtpServer : IAsyncDisposable
 {
     public const string PureFtpdBinary = "/usr/local/lib/vfsgateway-test/pure-ftpd/usr/sbin/pure-ftpd";
     private const string VsftpdBinary = "/usr/sbin/vsftpd";
     private const int PassivePorts = 20;
     private static readonly SemaphoreSlim SetupLock = new(1, 1);
-    private static string? _password;
+    private static readonly Dictionary<string, string> Passwords = new(StringComparer.Ordinal);
 
     private readonly FtpServerKind _kind;
     private readonly FtpServerTls _tls;
     private readonly int _passiveStart;
     private ServerProcess? _process;
 
-    private FtpServer(FtpServerKind kind, FtpServerTls tls, string directory, int port, int passiveStart)
+    private FtpServer(FtpServerKind kind, FtpServerTls tls, string directory, int port, int passiveStart, string user, string password)
     {
+        User = user;
+        Password = password;
         _kind = kind;
         _tls = tls;
         Directory = directory;
@@ -69,7 +71,11 @@ internal sealed partial class FtpServer : IAsyncDisposable
     /// <summary>Owned by <see cref="User"/>; the absolute path that remotes use as their root.</summary>
     public string DataDirectory => Path.Combine(Directory, "data");
 
-    public static string Password => _password ?? throw new InvalidOperationException("not started");
+    /// <summary>The local user that logs in (one name per test project).</summary>
+    public string User { get; }
+
+    /// <summary>The password of <see cref="User"/> (random per test process).</summary>
+    public string Password { get; }
 
     /// <summary>SHA-256 of the server certificate (hex), for tls_fingerprint.</summary>
     public string Fingerprint { get; private set; } = string.Empty;
@@ -78,14 +84,14 @@ internal sealed partial class FtpServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<FtpServer> StartAsync(FtpServerKind kind, FtpServerTls tls)
+    public static async Task<FtpServer> StartAsync(FtpServerKind kind, FtpServerTls tls, string user)
     {
         if (kind == FtpServerKind.PureFtpd && tls == FtpServerTls.Implicit)
         {
             throw new ArgumentException("pure-ftpd has no implicit TLS", nameof(tls));
         }
 
-        await EnsureUserAsync();
+        var password = await EnsureUserAsync(user);
         var directory = System.IO.Directory.CreateTempSubdirectory("vfsgw-ftp-").FullName;
 
         // The server reads the data as the logged-in user: the fixture directory must be traversable.
@@ -96,8 +102,8 @@ internal sealed partial class FtpServer : IAsyncDisposable
         }
 
         var data = System.IO.Directory.CreateDirectory(Path.Combine(directory, "data")).FullName;
-        await SshdServer.MustAsync("chown", $"{User}:", data);
-        var server = new FtpServer(kind, tls, directory, LoopbackPorts.Free(), LoopbackPorts.FreeRange(PassivePorts));
+        await SshdServer.MustAsync("chown", $"{user}:", data);
+        var server = new FtpServer(kind, tls, directory, LoopbackPorts.Free(), LoopbackPorts.FreeRange(PassivePorts), user, password);
         try
         {
             if (tls != FtpServerTls.None)
@@ -228,36 +234,37 @@ internal sealed partial class FtpServer : IAsyncDisposable
         }
     }
 
-    private static async Task EnsureUserAsync()
+    private static async Task<string> EnsureUserAsync(string user)
     {
         await SetupLock.WaitAsync();
         try
         {
-            if (_password is not null)
+            if (Passwords.TryGetValue(user, out var known))
             {
-                return;
+                return known;
             }
 
             // A real shell (vsftpd's PAM stack, pam_shells, refuses users without one) and a real
             // home: both servers change into it at login, even when remotes use absolute paths.
-            var home = "/home/" + User;
-            if ((await SshdServer.RunAsync("id", [User])).ExitCode != 0)
+            var home = "/home/" + user;
+            if ((await SshdServer.RunAsync("id", [user])).ExitCode != 0)
             {
-                await SshdServer.MustAsync("useradd", "-M", "-d", home, "-s", "/bin/bash", User);
+                await SshdServer.MustAsync("useradd", "-M", "-d", home, "-s", "/bin/bash", user);
             }
 
-            await SshdServer.MustAsync("usermod", "-d", home, "-s", "/bin/bash", User);
+            await SshdServer.MustAsync("usermod", "-d", home, "-s", "/bin/bash", user);
             System.IO.Directory.CreateDirectory(home);
-            await SshdServer.MustAsync("chown", $"{User}:", home);
+            await SshdServer.MustAsync("chown", $"{user}:", home);
 
             var password = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
-            var chpasswd = await SshdServer.RunAsync("chpasswd", [], standardInput: $"{User}:{password}\n");
+            var chpasswd = await SshdServer.RunAsync("chpasswd", [], standardInput: $"{user}:{password}\n");
             if (chpasswd.ExitCode != 0)
             {
-                throw new InvalidOperationException($"chpasswd could not set the password of {User}: {chpasswd.Stderr}");
+                throw new InvalidOperationException($"chpasswd could not set the password of {user}: {chpasswd.Stderr}");
             }
 
-            _password = password;
+            Passwords[user] = password;
+            return password;
         }
         finally
         {

@@ -12,26 +12,28 @@ namespace VfsGateway.TestSupport;
 /// authorized_keys, client key and known_hosts in a temp directory. Root logs in by key; the local
 /// user <see cref="PasswordUser"/> (created when missing) by password. internal-sftp starts every
 /// user in D/home/USER, so relative remote paths land inside the fixture directory.
-/// Compiled into both the conformance and the integration tests; each project supplies its own
-/// <see cref="PasswordUser"/> (a one-constant partial) so that the two test processes never reset
-/// each other's password. A missing sshd fails the test with the packages to install; it never skips.
+/// Used by both the conformance and the integration tests; each passes its own password user so that
+/// the two test processes never reset each other's password. A missing sshd fails the test with the
+/// packages to install; it never skips.
 /// </summary>
-internal sealed partial class SshdServer : IAsyncDisposable
+internal sealed class SshdServer : IAsyncDisposable
 {
     private const string Sshd = "/usr/sbin/sshd";
     private const string SshKeygen = "/usr/bin/ssh-keygen";
     private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(1);
     private static readonly SemaphoreSlim SetupLock = new(1, 1);
-    private static string? _password;
+    private static readonly Dictionary<string, string> Passwords = new(StringComparer.Ordinal);
 
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    private SshdServer(string directory, int port, Process process)
+    private SshdServer(string directory, int port, Process process, string passwordUser, string password)
     {
         Directory = directory;
         Port = port;
         _process = process;
+        PasswordUser = passwordUser;
+        Password = password;
     }
 
     /// <summary>The fixture directory (removed on dispose).</summary>
@@ -50,8 +52,11 @@ internal sealed partial class SshdServer : IAsyncDisposable
     /// <summary>The login (and start) directory of <see cref="PasswordUser"/>, owned by that user.</summary>
     public string UserHome => Path.Combine(Directory, "home", PasswordUser);
 
+    /// <summary>The local user that logs in by password (one name per test project).</summary>
+    public string PasswordUser { get; }
+
     /// <summary>The password of <see cref="PasswordUser"/> (random per test process).</summary>
-    public static string Password => _password ?? throw new InvalidOperationException("not started");
+    public string Password { get; }
 
     /// <summary>sshd's own log so far (for assertion messages).</summary>
     public string Log
@@ -68,7 +73,8 @@ internal sealed partial class SshdServer : IAsyncDisposable
     /// <summary>`sftp:root@127.0.0.1:PORT/&lt;DataDirectory&gt;/&lt;sub&gt;` (absolute path on the server).</summary>
     public string RootRemote(string sub) => $"sftp:root@127.0.0.1:{Port}{DataDirectory}/{sub}";
 
-    public static async Task<SshdServer> StartAsync()
+    /// <param name="passwordUser">The local user to create (when missing) and give a fresh password; each test project uses its own.</param>
+    public static async Task<SshdServer> StartAsync(string passwordUser)
     {
         // In CI a missing server must fail loudly, never turn into a skipped test; test.sh installs these.
         foreach (var program in new[] { Sshd, SshKeygen })
@@ -81,10 +87,11 @@ internal sealed partial class SshdServer : IAsyncDisposable
             }
         }
 
+        string password;
         await SetupLock.WaitAsync();
         try
         {
-            await EnsurePasswordUserAsync();
+            password = await EnsurePasswordUserAsync(passwordUser);
         }
         finally
         {
@@ -96,8 +103,8 @@ internal sealed partial class SshdServer : IAsyncDisposable
         System.IO.Directory.CreateDirectory("/run/sshd"); // privilege separation directory, required by sshd
         System.IO.Directory.CreateDirectory(Path.Combine(dir, "data"));
         System.IO.Directory.CreateDirectory(Path.Combine(dir, "home", "root"));
-        var userHome = System.IO.Directory.CreateDirectory(Path.Combine(dir, "home", PasswordUser)).FullName;
-        await MustAsync("chown", $"{PasswordUser}:", userHome);
+        var userHome = System.IO.Directory.CreateDirectory(Path.Combine(dir, "home", passwordUser)).FullName;
+        await MustAsync("chown", $"{passwordUser}:", userHome);
 
         // The user must be able to reach its start directory through the (0700 by default) temp dir.
         await MustAsync("chmod", "755", dir, Path.Combine(dir, "home"));
@@ -123,7 +130,7 @@ internal sealed partial class SshdServer : IAsyncDisposable
             KbdInteractiveAuthentication no
             UsePAM no
             PermitRootLogin yes
-            AllowUsers root {PasswordUser}
+            AllowUsers root {passwordUser}
             MaxStartups 200
             MaxSessions 200
             Subsystem sftp internal-sftp -d {dir}/home/%u
@@ -138,7 +145,7 @@ internal sealed partial class SshdServer : IAsyncDisposable
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("sshd did not start");
-        var server = new SshdServer(dir, port, process);
+        var server = new SshdServer(dir, port, process, passwordUser, password);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.BeginErrorReadLine();
@@ -189,26 +196,28 @@ internal sealed partial class SshdServer : IAsyncDisposable
         }
     }
 
-    private static async Task EnsurePasswordUserAsync()
+    /// <summary>Called under <see cref="SetupLock"/>: creates the user once per process and sets its password once.</summary>
+    private static async Task<string> EnsurePasswordUserAsync(string user)
     {
-        if (_password is not null)
+        if (Passwords.TryGetValue(user, out var known))
         {
-            return;
+            return known;
         }
 
-        if ((await RunAsync("id", [PasswordUser])).ExitCode != 0)
+        if ((await RunAsync("id", [user])).ExitCode != 0)
         {
-            await MustAsync("useradd", "-M", "-d", "/nonexistent", "-s", "/bin/sh", PasswordUser);
+            await MustAsync("useradd", "-M", "-d", "/nonexistent", "-s", "/bin/sh", user);
         }
 
         var password = "pw-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9));
-        var chpasswd = await RunAsync("chpasswd", [], standardInput: $"{PasswordUser}:{password}\n");
+        var chpasswd = await RunAsync("chpasswd", [], standardInput: $"{user}:{password}\n");
         if (chpasswd.ExitCode != 0)
         {
-            throw new InvalidOperationException($"chpasswd could not set the password of {PasswordUser}: {chpasswd.Stderr}");
+            throw new InvalidOperationException($"chpasswd could not set the password of {user}: {chpasswd.Stderr}");
         }
 
-        _password = password;
+        Passwords[user] = password;
+        return password;
     }
 
     internal static async Task MustAsync(string file, params string[] args)

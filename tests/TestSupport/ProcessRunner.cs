@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace VfsGateway.IntegrationTests.Infrastructure;
+namespace VfsGateway.TestSupport;
 
 /// <summary>Runs a short-lived external process to completion with a deadline; on timeout the whole process tree is killed.</summary>
 internal static class ProcessRunner

@@ -1,4 +1,4 @@
-namespace VfsGateway.IntegrationTests.Infrastructure;
+namespace VfsGateway.TestSupport;
 
 /// <summary>The outcome of one finished external process.</summary>
 internal sealed record ProcessResult(string Command, int ExitCode, string Stdout, string Stderr)

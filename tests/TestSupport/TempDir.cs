@@ -1,11 +1,14 @@
-namespace VfsGateway.IntegrationTests.Infrastructure;
+namespace VfsGateway.TestSupport;
 
-/// <summary>A fresh directory under the system temp dir, removed with everything in it on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp dir, removed with everything in it on dispose. The name stays
+/// short (a Unix socket path inside it must fit in 108 bytes).
+/// </summary>
 internal sealed class TempDir : IDisposable
 {
     public TempDir(string purpose = "t")
     {
-        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"gw-itest-{purpose}-{Guid.NewGuid().ToString("N")[..12]}");
+        Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"gw-test-{purpose}-{Guid.NewGuid().ToString("N")[..12]}");
         Directory.CreateDirectory(Path);
     }
 
@@ -29,7 +32,7 @@ internal sealed class TempDir : IDisposable
         {
             try
             {
-                if (!File.GetAttributes(entry).HasFlag(FileAttributes.ReparsePoint))
+                if (!OperatingSystem.IsWindows() && !File.GetAttributes(entry).HasFlag(FileAttributes.ReparsePoint))
                 {
                     File.SetUnixFileMode(entry, File.GetUnixFileMode(entry) | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
                 }

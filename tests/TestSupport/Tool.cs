@@ -1,4 +1,4 @@
-namespace VfsGateway.IntegrationTests.Infrastructure;
+namespace VfsGateway.TestSupport;
 
 /// <summary>
 /// External programs the tests drive. A missing program FAILS the test with the command that installs
@@ -46,5 +46,5 @@ internal static class Tool
     }
 
     private static bool IsExecutable(string file) =>
-        (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
+        OperatingSystem.IsWindows() || (File.GetUnixFileMode(file) & (UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute)) != 0;
 }

@@ -1,7 +1,0 @@
-namespace VfsGateway.TestSupport;
-
-/// <summary>This project's FTP login for the shared fixture (tests/Shared/FtpServer.cs); the conformance tests use another.</summary>
-internal sealed partial class FtpServer
-{
-    public const string User = "gwftpint";
-}
