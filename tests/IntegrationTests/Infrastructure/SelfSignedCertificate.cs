@@ -26,4 +26,11 @@ internal static class SelfSignedCertificate
         File.WriteAllText(keyFile, key.ExportPkcs8PrivateKeyPem());
         return (certFile, keyFile);
     }
+
+    /// <summary>The SHA-1 thumbprint of the certificate in <paramref name="certFile"/> (what a test client pins).</summary>
+    public static string Thumbprint(string certFile)
+    {
+        using var certificate = X509CertificateLoader.LoadCertificateFromFile(certFile);
+        return certificate.Thumbprint;
+    }
 }

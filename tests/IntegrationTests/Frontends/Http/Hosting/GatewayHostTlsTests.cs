@@ -3,8 +3,9 @@ using System.Net.Security;
 using System.Security.Authentication;
 using Microsoft.Extensions.Logging.Abstractions;
 using VfsGateway.Frontends.Http;
+using VfsGateway.IntegrationTests.Infrastructure;
 
-namespace VfsGateway.UnitTests.Frontends.Http.Hosting;
+namespace VfsGateway.IntegrationTests.Frontends.Http.Hosting;
 
 public sealed class GatewayHostTlsTests
 {
@@ -12,14 +13,13 @@ public sealed class GatewayHostTlsTests
     public async Task StartAsync_Tls_ServesHttp2ViaAlpnAndHttp11()
     {
         using var dir = new TempDir();
-        var (cert, key, certificate) = TestCertificates.WritePem(dir.Path);
-        using var _ = certificate;
+        var (cert, key) = SelfSignedCertificate.WritePem(dir.Path);
         await using var gateway = await GatewayHost.StartAsync(
             new HttpServerOptions { Address = "127.0.0.1:0", Tls = true, TlsCert = cert, TlsKey = key },
             new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None);
         var address = Assert.Single(gateway.Addresses);
         Assert.StartsWith("https://127.0.0.1:", address, StringComparison.Ordinal);
-        using var client = new HttpClient(TrustingHandler(certificate.Thumbprint, SslProtocols.None));
+        using var client = new HttpClient(TrustingHandler(SelfSignedCertificate.Thumbprint(cert), SslProtocols.None));
 
         using var h2 = new HttpRequestMessage(HttpMethod.Get, address + "/two") { Version = HttpVersion.Version20, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
         using var h2Response = await client.SendAsync(h2);
@@ -35,17 +35,16 @@ public sealed class GatewayHostTlsTests
     public async Task StartAsync_TlsMin13_RefusesTls12Client()
     {
         using var dir = new TempDir();
-        var (cert, key, certificate) = TestCertificates.WritePem(dir.Path);
-        using var _ = certificate;
+        var (cert, key) = SelfSignedCertificate.WritePem(dir.Path);
         await using var gateway = await GatewayHost.StartAsync(
             new HttpServerOptions { Address = "127.0.0.1:0", Tls = true, TlsCert = cert, TlsKey = key, TlsMinVersion = "1.3" },
             new TestFrontend(), NullLoggerFactory.Instance, new GatewayHostSettings(), CancellationToken.None);
         var address = gateway.Addresses.Single();
 
-        using var tls12 = new HttpClient(TrustingHandler(certificate.Thumbprint, SslProtocols.Tls12));
+        using var tls12 = new HttpClient(TrustingHandler(SelfSignedCertificate.Thumbprint(cert), SslProtocols.Tls12));
         await Assert.ThrowsAsync<HttpRequestException>(() => tls12.GetStringAsync(new Uri(address + "/")));
 
-        using var tls13 = new HttpClient(TrustingHandler(certificate.Thumbprint, SslProtocols.Tls13));
+        using var tls13 = new HttpClient(TrustingHandler(SelfSignedCertificate.Thumbprint(cert), SslProtocols.Tls13));
         Assert.Equal("HTTP/1.1 GET /", await tls13.GetStringAsync(new Uri(address + "/")));
     }
 
@@ -56,8 +55,7 @@ public sealed class GatewayHostTlsTests
     public async Task StartAsync_UnknownTlsMinVersion_ThrowsStartupException(string version)
     {
         using var dir = new TempDir();
-        var (cert, key, certificate) = TestCertificates.WritePem(dir.Path);
-        using var _ = certificate;
+        var (cert, key) = SelfSignedCertificate.WritePem(dir.Path);
 
         var e = await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayHost.StartAsync(
             new HttpServerOptions { Address = "127.0.0.1:0", Tls = true, TlsCert = cert, TlsKey = key, TlsMinVersion = version },
@@ -70,11 +68,9 @@ public sealed class GatewayHostTlsTests
     public async Task StartAsync_KeyNotMatchingCertificate_ThrowsStartupException()
     {
         using var dir = new TempDir();
-        var (cert, _, first) = TestCertificates.WritePem(dir.Path);
+        var (cert, _) = SelfSignedCertificate.WritePem(dir.Path);
         using var other = new TempDir();
-        var (_, otherKey, second) = TestCertificates.WritePem(other.Path);
-        first.Dispose();
-        second.Dispose();
+        var (_, otherKey) = SelfSignedCertificate.WritePem(other.Path);
 
         var e = await Assert.ThrowsAsync<GatewayStartupException>(() => GatewayHost.StartAsync(
             new HttpServerOptions { Address = "127.0.0.1:0", Tls = true, TlsCert = cert, TlsKey = otherKey },

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Text.RegularExpressions;
-using VfsGateway.UnitTests.Frontends.Http.Hosting;
+using VfsGateway.IntegrationTests.Infrastructure;
 
-namespace VfsGateway.UnitTests.Cli.Commands;
+namespace VfsGateway.IntegrationTests.Cli.Commands;
 
 public sealed partial class ServeResticCommandTests
 {
@@ -55,8 +55,7 @@ public sealed partial class ServeResticCommandTests
     public async Task Serve_LocalTls_DefaultsCertificateAndKeyToDataDirectory()
     {
         using var dir = new TempDir();
-        var (_, _, certificate) = TestCertificates.WritePem(dir.Path);
-        using var _ = certificate;
+        SelfSignedCertificate.WritePem(dir.Path);
         var harness = new CliHarness();
         using var cts = new CancellationTokenSource();
 

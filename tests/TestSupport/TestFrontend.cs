@@ -4,7 +4,7 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Http;
 using VfsGateway.Frontends.Http;
 
-namespace VfsGateway.UnitTests.Frontends.Http.Hosting;
+namespace VfsGateway.TestSupport;
 
 /// <summary>A minimal frontend: echoes protocol/method/path, counts request bodies at /count, and names the user from X-User.</summary>
 internal sealed class TestFrontend : IHttpFrontend

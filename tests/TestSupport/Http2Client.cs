@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace VfsGateway.UnitTests.Frontends.Http.Hosting;
+namespace VfsGateway.TestSupport;
 
 /// <summary>An HttpClient that speaks HTTP/2 with prior knowledge (h2c) over one given stream, like restic's rclone: backend.</summary>
 internal static class Http2Client

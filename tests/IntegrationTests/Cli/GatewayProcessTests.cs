@@ -2,9 +2,8 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.RegularExpressions;
-using VfsGateway.UnitTests.Frontends.Http.Hosting;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.IntegrationTests.Cli;
 
 /// <summary>
 /// The built gateway as a child process: what restic's rclone: backend does (HTTP/2 with prior
@@ -111,10 +110,7 @@ public sealed partial class GatewayProcessTests
 
     private static Process Start(params string[] args)
     {
-        var gateway = Path.Combine(AppContext.BaseDirectory, "gateway.dll");
-        Assert.True(File.Exists(gateway), $"{gateway} is missing: build src/Cli");
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var info = new ProcessStartInfo(dotnet)
+        var info = new ProcessStartInfo(GatewayBinary.Dotnet)
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
@@ -122,14 +118,16 @@ public sealed partial class GatewayProcessTests
             RedirectStandardError = true,
         };
         info.ArgumentList.Add("exec");
-        info.ArgumentList.Add(gateway);
+        info.ArgumentList.Add(GatewayBinary.Dll);
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
         }
 
-        // Keep the child away from any real configuration of the machine running the tests.
+        // Keep the child away from any real configuration of the machine running the tests, and from
+        // leaving a diagnostics socket (/tmp/dotnet-diagnostic-*) behind.
         info.Environment["HOME"] = Path.GetTempPath();
+        info.Environment["DOTNET_EnableDiagnostics"] = "0";
         info.Environment.Remove("GATEWAY_CONFIG");
         info.Environment.Remove("XDG_CONFIG_HOME");
         return Process.Start(info)!;

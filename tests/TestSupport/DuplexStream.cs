@@ -1,4 +1,4 @@
-namespace VfsGateway.UnitTests.Frontends.Http.Hosting;
+namespace VfsGateway.TestSupport;
 
 /// <summary>One bidirectional stream over a read stream and a write stream (a child's stdout and stdin, or two pipes).</summary>
 internal sealed class DuplexStream(Stream readFrom, Stream writeTo) : Stream

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.IntegrationTests.Cli;
 
 /// <summary>/_gateway/health/live and /ready on both frontends, without credentials (issue 14).</summary>
 public sealed partial class HealthEndpointTests : IDisposable

@@ -3,7 +3,7 @@ using VfsGateway.Backends.Memory;
 using VfsGateway.Vfs;
 using VfsGateway.Vfs.Registry;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.TestSupport;
 
 /// <summary>
 /// A registry for CLI tests: the real memory backend, a stand-in "local" (memory-backed, so tests

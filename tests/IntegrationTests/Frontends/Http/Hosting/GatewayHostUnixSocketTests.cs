@@ -2,7 +2,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
 using VfsGateway.Frontends.Http;
 
-namespace VfsGateway.UnitTests.Frontends.Http.Hosting;
+namespace VfsGateway.IntegrationTests.Frontends.Http.Hosting;
 
 public sealed class GatewayHostUnixSocketTests
 {

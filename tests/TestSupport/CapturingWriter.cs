@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.RegularExpressions;
 
-namespace VfsGateway.UnitTests.Frontends.Http.Hosting;
+namespace VfsGateway.TestSupport;
 
 /// <summary>A thread-safe TextWriter for stderr/stdout capture that a test can wait on.</summary>
 internal sealed class CapturingWriter : TextWriter

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text.RegularExpressions;
 
-namespace VfsGateway.UnitTests.Cli.Commands;
+namespace VfsGateway.IntegrationTests.Cli.Commands;
 
 public sealed partial class ServeS3CommandTests
 {

@@ -1,7 +1,6 @@
 using VfsGateway.Cli;
-using VfsGateway.UnitTests.Frontends.Http.Hosting;
 
-namespace VfsGateway.UnitTests.Cli;
+namespace VfsGateway.TestSupport;
 
 /// <summary>Runs the CLI in-process with captured streams, a fake environment and <see cref="TestRegistry"/>.</summary>
 internal sealed class CliHarness

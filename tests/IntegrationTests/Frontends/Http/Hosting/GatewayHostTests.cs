@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using VfsGateway.Frontends.Http;
 
-namespace VfsGateway.UnitTests.Frontends.Http.Hosting;
+namespace VfsGateway.IntegrationTests.Frontends.Http.Hosting;
 
 public sealed partial class GatewayHostTests
 {
