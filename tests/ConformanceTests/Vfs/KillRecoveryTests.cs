@@ -35,6 +35,8 @@ public sealed class KillRecoveryTests : IDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // A .NET child otherwise opens a diagnostics IPC socket and leaves /tmp/dotnet-diagnostic-* behind.
+        start.Environment["DOTNET_EnableDiagnostics"] = "0";
         foreach (var arg in new[] { typeof(CrashChildProgram).Assembly.Location, CrashChildProgram.Verb, backendRoot, cacheDir, Files.ToString(System.Globalization.CultureInfo.InvariantCulture) })
         {
             start.ArgumentList.Add(arg);
