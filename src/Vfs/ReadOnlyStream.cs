@@ -2,8 +2,10 @@ namespace VfsGateway.Vfs;
 
 /// <summary>
 /// The boilerplate of the backends' (and the Vfs's own) read streams, written once: never writable,
-/// Flush a no-op, the array ReadAsync routed to the Memory overload. Subclasses implement the reads
-/// and, when they can, seeking, Length and Position (by default: not seekable, no length).
+/// Flush a no-op, the array ReadAsync routed to the Memory overload. Subclasses implement
+/// ReadAsync(Memory) and, when they can, a synchronous Read, seeking, Length and Position (by default:
+/// not seekable, no length, and Read blocks on the asynchronous path). The S3 frontend's request-body
+/// streams use it too.
 /// </summary>
 public abstract class ReadOnlyStream : Stream
 {
@@ -25,6 +27,10 @@ public abstract class ReadOnlyStream : Stream
 
     public sealed override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+    // Request bodies (Kestrel) are async-only: a synchronous caller blocks on the async path instead of failing.
+    public override int Read(byte[] buffer, int offset, int count) =>
+        ReadAsync(buffer.AsMemory(offset, count), CancellationToken.None).AsTask().GetAwaiter().GetResult();
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

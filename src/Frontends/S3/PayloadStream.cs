@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using VfsGateway.Frontends.S3.Checksums;
+using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3;
 
@@ -10,7 +11,7 @@ namespace VfsGateway.Frontends.S3;
 /// sure nothing follows — so a consumer that stops at the declared length still never stores a
 /// body that failed a check: the read throws and Vfs.PutAsync leaves nothing behind.
 /// </summary>
-internal sealed class PayloadStream : ReadOnlyStreamBase
+internal sealed class PayloadStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private readonly long? _expectedLength;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3.Auth;
 
@@ -13,7 +14,7 @@ namespace VfsGateway.Frontends.S3.Auth;
 /// byte a consumer sees comes after the last verification; storing the framing instead would
 /// corrupt restic repositories.
 /// </summary>
-internal sealed class AwsChunkedStream : ReadOnlyStreamBase
+internal sealed class AwsChunkedStream : ReadOnlyStream
 {
     private const int MaxLine = 4096;
     private readonly Stream _raw;

@@ -1,7 +1,9 @@
+using VfsGateway.Vfs;
+
 namespace VfsGateway.Frontends.S3.Multipart;
 
 /// <summary>The staged parts of a multipart upload read back to back, one open file at a time.</summary>
-internal sealed class PartsStream(MultipartStore store, string uploadId, IReadOnlyList<int> partNumbers) : ReadOnlyStreamBase
+internal sealed class PartsStream(MultipartStore store, string uploadId, IReadOnlyList<int> partNumbers) : ReadOnlyStream
 {
     private int _index;
     private FileStream? _current;
