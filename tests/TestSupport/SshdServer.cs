@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -113,7 +111,7 @@ internal sealed class SshdServer : IAsyncDisposable
         await MustAsync(SshKeygen, "-q", "-t", "ed25519", "-N", string.Empty, "-f", Path.Combine(dir, "client_ed25519"));
         File.Copy(Path.Combine(dir, "client_ed25519.pub"), Path.Combine(dir, "authorized_keys"));
 
-        var port = FreePort();
+        var port = LoopbackPorts.Free();
         var hostKey = File.ReadAllText(Path.Combine(dir, "host_ed25519.pub")).Split(' ');
         File.WriteAllText(Path.Combine(dir, "known_hosts"), $"[127.0.0.1]:{port} {hostKey[0]} {hostKey[1]}\n");
 
@@ -152,7 +150,7 @@ internal sealed class SshdServer : IAsyncDisposable
         process.BeginOutputReadLine();
         try
         {
-            await WaitForPortAsync(port, process);
+            await LoopbackPorts.WaitForListenerAsync(port, process, "sshd", TimeSpan.FromSeconds(30));
         }
         catch
         {
@@ -267,37 +265,6 @@ internal sealed class SshdServer : IAsyncDisposable
 
         await stdout;
         return (process.ExitCode, await stderr);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForPortAsync(int port, Process process)
-    {
-        for (var i = 0; i < 300; i++)
-        {
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"sshd exited with {process.ExitCode.ToString(CultureInfo.InvariantCulture)}");
-            }
-
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException)
-            {
-                await Task.Delay(100);
-            }
-        }
-
-        throw new InvalidOperationException($"sshd did not listen on 127.0.0.1:{port}");
     }
 
     private void Append(string? line)
