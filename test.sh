@@ -13,6 +13,7 @@ cd "$(dirname "$0")"
 ROOT=$PWD
 CONFIGURATION=${CONFIGURATION:-Release}
 RESULTS=${RESULTS_DIR:-$ROOT/TestResults}
+# tests/TestSupport is the library these share, not a test project: it is built, never run or counted.
 PROJECTS=(tests/UnitTests tests/ConformanceTests tests/IntegrationTests)
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
