@@ -4,82 +4,10 @@ namespace VfsGateway.Vfs.Cache;
 
 internal sealed partial class VfsCache
 {
-    private readonly PriorityQueue<(CacheItem Item, long Generation), DateTimeOffset> _queue = new();
-    private readonly Lock _queueLock = new();
-    private readonly SemaphoreSlim _wake = new(0);
-    private readonly CancellationTokenSource _schedulerStop = new();
     private readonly CancellationTokenSource _uploadStop = new();
-    private readonly HashSet<Task> _running = [];
-    private readonly SemaphoreSlim _transfers;
-    private readonly Task _scheduler;
+    private readonly WriteBackQueue _writeBack;
 
-    /// <summary>Queues the upload of generation <paramref name="generation"/> of an item at <paramref name="due"/>.</summary>
-    private void Enqueue(CacheItem item, long generation, DateTimeOffset due)
-    {
-        lock (_queueLock)
-        {
-            _queue.Enqueue((item, generation), due);
-        }
-
-        _wake.Release();
-    }
-
-    private async Task RunSchedulerAsync(CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            (CacheItem Item, long Generation) next = default;
-            var wait = Timeout.InfiniteTimeSpan;
-            lock (_queueLock)
-            {
-                if (_queue.TryPeek(out var head, out var due))
-                {
-                    var now = _time.GetUtcNow();
-                    if (due <= now)
-                    {
-                        next = _queue.Dequeue();
-                    }
-                    else
-                    {
-                        wait = due - now;
-                    }
-                }
-            }
-
-            try
-            {
-                if (next.Item is null)
-                {
-                    await _wake.WaitAsync(wait, stop).ConfigureAwait(false);
-                    continue;
-                }
-
-                await _transfers.WaitAsync(stop).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
-
-            var task = Task.Run(() => UploadAsync(next.Item, next.Generation), CancellationToken.None);
-            lock (_running)
-            {
-                _running.Add(task);
-            }
-
-            _ = task.ContinueWith(
-                t =>
-                {
-                    lock (_running)
-                    {
-                        _running.Remove(t);
-                    }
-                },
-                CancellationToken.None,
-                TaskContinuationOptions.ExecuteSynchronously,
-                TaskScheduler.Default);
-        }
-    }
+    private void Enqueue(CacheItem item, long generation, DateTimeOffset due) => _writeBack.Enqueue(item, generation, due);
 
     /// <summary>One upload attempt of one generation; reschedules itself on failure.</summary>
     private async Task UploadAsync(CacheItem item, long generation)
@@ -92,10 +20,6 @@ internal sealed partial class VfsCache
         {
             // Bookkeeping failed (the cache disk itself); the item stays dirty on disk and is retried at the next start.
             CacheLog.BackgroundError(_logger, $"upload of {item.Path}", e.Message);
-        }
-        finally
-        {
-            _transfers.Release();
         }
     }
 
@@ -262,19 +186,12 @@ internal sealed partial class VfsCache
     /// </summary>
     public async ValueTask StopAsync(TimeSpan timeout)
     {
-        if (_schedulerStop.IsCancellationRequested)
+        if (_writeBack.Stopped)
         {
             return;
         }
 
-        await _schedulerStop.CancelAsync().ConfigureAwait(false);
-        await _evictor.DisposeAsync().ConfigureAwait(false);
-        await _scheduler.ConfigureAwait(false);
-        Task[] running;
-        lock (_running)
-        {
-            running = [.. _running];
-        }
+        var running = await _writeBack.StopSchedulingAsync(_evictor.DisposeAsync).ConfigureAwait(false);
 
         try
         {
@@ -301,7 +218,7 @@ internal sealed partial class VfsCache
     internal void Abandon()
     {
         _abandoned = true;
-        _schedulerStop.Cancel();
+        _writeBack.Abandon();
         _evictor.Abandon();
         _uploadStop.Cancel();
         _store.Dispose();

@@ -100,7 +100,7 @@ internal sealed partial class VfsCache
     /// <summary>After a stop the lock file is released: another process may own the directory now.</summary>
     private void ThrowIfStopped()
     {
-        if (_abandoned || _schedulerStop.IsCancellationRequested)
+        if (_abandoned || _writeBack.Stopped)
         {
             throw new VfsException(VfsErrorKind.Transient, "the vfs cache is shut down");
         }

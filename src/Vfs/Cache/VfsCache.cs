@@ -36,6 +36,7 @@ internal sealed partial class VfsCache : IAsyncDisposable, IEvictionTarget
         _logger = logger;
         _time = time;
         _store = new CacheStore(options.ResolvedCacheDirectory);
+        _writeBack = new WriteBackQueue(options.Transfers, time, UploadAsync);
         try
         {
             Recover();
@@ -47,8 +48,7 @@ internal sealed partial class VfsCache : IAsyncDisposable, IEvictionTarget
             throw;
         }
 
-        _transfers = new SemaphoreSlim(options.Transfers, options.Transfers);
-        _scheduler = Task.Run(() => RunSchedulerAsync(_schedulerStop.Token));
+        _writeBack.Start();
         _evictor = new CacheEvictor(this, options, logger, time);
     }
 
