@@ -24,6 +24,12 @@ public enum UnsupportedFeatures
     /// <summary>The storage refuses objects named like the Vfs's temp files (our own serve s3 reserves them for in-flight uploads).</summary>
     TempNamedObjects = 16,
 
+    /// <summary>
+    /// A bucket-based backend whose server keeps keys as files in folders (our own serve s3 on a
+    /// local directory): "a" next to "a/b", and "dir/" with content, are refused there (409 KeyConflict).
+    /// </summary>
+    IndependentKeys = 128,
+
     /// <summary>The backend's metadata is native: it reports its own ETags and checksums, not the ones the writer computed, and every object has some.</summary>
     WriterETags = 32,
 }
