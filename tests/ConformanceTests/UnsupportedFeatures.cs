@@ -30,6 +30,12 @@ public enum UnsupportedFeatures
     /// </summary>
     IndependentKeys = 128,
 
+    /// <summary>
+    /// A server bug: s3rver 3.7 answers 500 InternalError to a truncated listing page that holds a key
+    /// ending in '/', so a directory that holds a "dir/" object next to other keys cannot be statted there.
+    /// </summary>
+    TruncatedListingOfFolderKeys = 256,
+
     /// <summary>The backend's metadata is native: it reports its own ETags and checksums, not the ones the writer computed, and every object has some.</summary>
     WriterETags = 32,
 }
