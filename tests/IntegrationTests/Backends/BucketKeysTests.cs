@@ -116,6 +116,14 @@ public sealed class BucketKeysTests
         Assert.Equal(["dir/"], v1.Prefixes);
         Assert.Equal(["a", "a/b"], (await ListAsync(cli, "--max-items", "2")).Keys);
 
+        // CopyObject from a folder key onto a folder key (server-side where the backend copies).
+        await cli.MustAsync("s3api", "copy-object", "--bucket", "keys", "--copy-source", "keys/dir/", "--key", "copy/");
+        var copied = temp.Sub("copied");
+        await cli.MustAsync("s3api", "get-object", "--bucket", "keys", "--key", "copy/", copied);
+        Assert.Equal("a folder key with content\n", await File.ReadAllTextAsync(copied));
+        await seenInStorage("copy/", "a folder key with content\n");
+        await cli.MustAsync("s3api", "delete-object", "--bucket", "keys", "--key", "copy/");
+
         // DeleteObjects of "a" and "dir/" removes those two objects only.
         using (var deleted = Json(await cli.MustAsync("s3api", "delete-objects", "--bucket", "keys", "--delete", """{"Objects":[{"Key":"a"},{"Key":"dir/"}]}""")))
         {

@@ -58,14 +58,19 @@ internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string pr
             yield break;
         }
 
+        // On bucket-based storage "dir/" is an object of its own, listed with its directory: an empty
+        // listing there is a prefix that holds nothing (no key "dir/" to make up).
         if (children.Count == 0)
         {
-            if (dirKey.Length > 0 && dirKey.StartsWith(prefix, StringComparison.Ordinal) && After(dirKey) && Rolled(dirKey) is var rolled)
+            if (!vfs.Features.BucketBased && dirKey.Length > 0 && dirKey.StartsWith(prefix, StringComparison.Ordinal) && After(dirKey) && Rolled(dirKey) is var rolled)
             {
                 if (rolled is null)
                 {
-                    dirTime ??= (await vfs.StatAsync(dir, cancellationToken).ConfigureAwait(false)).ModTime;
-                    yield return new ListItem(dirKey, Entry.File(dir, 0, dirTime.Value));
+                    dirTime ??= (await TryStatAsync(dir, cancellationToken).ConfigureAwait(false))?.ModTime;
+                    if (dirTime is { } time)
+                    {
+                        yield return new ListItem(dirKey, Entry.File(dir, 0, time));
+                    }
                 }
                 else if (rolled != _lastPrefix && After(rolled))
                 {
@@ -129,6 +134,19 @@ internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string pr
             {
                 yield return item;
             }
+        }
+    }
+
+    /// <summary>The directory's entry, or null when it went away (or never existed: a prefix that names nothing).</summary>
+    private async Task<Entry?> TryStatAsync(VfsPath dir, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await vfs.StatAsync(dir, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound or VfsErrorKind.NotDirectory)
+        {
+            return null;
         }
     }
 

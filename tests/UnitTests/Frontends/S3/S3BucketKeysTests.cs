@@ -66,6 +66,9 @@ public sealed class S3BucketKeysTests
     [InlineData("list-type=2&start-after=dir/&delimiter=/", "", "")]
     [InlineData("marker=a&delimiter=/", "", "a/ dir/")]
     [InlineData("delimiter=x", "a a/b dir/", "dir/x")]
+    [InlineData("list-type=2&prefix=tree/", "", "")]
+    [InlineData("list-type=2&prefix=a/b/", "", "")]
+    [InlineData("list-type=2&prefix=dir/x/&delimiter=/", "", "")]
     public async Task ListObjects_BothKindsOfKeys_AsAws(string query, string keys, string prefixes)
     {
         var (host, _) = await HostAsync();
@@ -76,6 +79,21 @@ public sealed class S3BucketKeysTests
             Assert.Equal(200, list.Status);
             Assert.Equal(Split(keys), Values(list.Body, "Contents", "Key"));
             Assert.Equal(Split(prefixes), Values(list.Body, "CommonPrefixes", "Prefix"));
+        }
+    }
+
+    [Fact]
+    public async Task ListObjects_PathBasedPrefixThatNamesNothing_EmptyNotAnError()
+    {
+        await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true });
+        await S3RawClient.SendAsync(host, "PUT", "/bucket");
+        await S3RawClient.SendAsync(host, "PUT", "/bucket/a/b", [1]);
+
+        foreach (var prefix in new[] { "tree/", "a/b/", "a/c/" })
+        {
+            var list = await S3RawClient.SendAsync(host, "GET", "/bucket?list-type=2&prefix=" + prefix);
+            Assert.Equal(200, list.Status);
+            Assert.Empty(Values(list.Body, "Contents", "Key"));
         }
     }
 
