@@ -7,7 +7,11 @@ namespace VfsGateway.Vfs;
 /// </summary>
 public sealed record BackendFeatures
 {
-    /// <summary>No real directories (S3, Azure): directories exist only as prefixes of files.</summary>
+    /// <summary>
+    /// No real directories (S3, Azure): directories exist only as prefixes of files. Keys are
+    /// independent: an object "a" and objects below "a/" coexist, and "dir/" is an object of its
+    /// own (<see cref="VfsPath.AsDirectoryKey"/>) that may hold content.
+    /// </summary>
     public bool BucketBased { get; init; }
 
     /// <summary>An empty directory can exist and be listed.</summary>

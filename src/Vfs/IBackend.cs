@@ -6,6 +6,8 @@ namespace VfsGateway.Vfs;
 /// <see cref="VfsException"/>; nothing returns null for "missing". Optional abilities are the
 /// capability interfaces (<see cref="IServerSideCopy"/>, <see cref="IServerSideMove"/>,
 /// <see cref="IRecursiveList"/>, <see cref="IAbout"/>), discovered once into <see cref="Features"/>.
+/// Bucket-based backends also take directory keys ("dir/", <see cref="VfsPath.AsDirectoryKey"/>) in
+/// stat, read, put, delete and copy: the object stored under that name; others never get one.
 /// </summary>
 public interface IBackend : IAsyncDisposable
 {
@@ -16,7 +18,10 @@ public interface IBackend : IAsyncDisposable
     /// Lists the direct children of <paramref name="dir"/> in no particular order. Throws
     /// <see cref="VfsErrorKind.DirNotFound"/> when the directory does not exist (bucket-based
     /// backends: an empty prefix lists empty instead) and <see cref="VfsErrorKind.NotDirectory"/>
-    /// when it is a file.
+    /// when it is a file. A bucket-based backend lists an object "a" and a prefix "a/" as two
+    /// entries of the same name, and the directory's own object "dir/", when there is one, as an
+    /// entry whose path is <see cref="VfsPath.AsDirectoryKey"/> of <paramref name="dir"/> (empty
+    /// name; never for the backend's root).
     /// </summary>
     IAsyncEnumerable<Entry> ListAsync(VfsPath dir, CancellationToken cancellationToken);
 

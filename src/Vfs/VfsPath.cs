@@ -4,6 +4,8 @@ namespace VfsGateway.Vfs;
 /// A canonical path inside a remote: "" is the root, segments are separated by '/', there is no
 /// leading or trailing '/', and no segment is empty, ".", ".." or contains NUL. Built once at the
 /// frontend edge (CONVENTIONS §4); the permission check and the storage address use the same value.
+/// The one exception to "no trailing '/'" is a directory key (<see cref="AsDirectoryKey"/>): the
+/// object a bucket-based store keeps under the name "dir/", next to the keys below "dir/".
 /// </summary>
 public readonly record struct VfsPath : IComparable<VfsPath>
 {
@@ -18,6 +20,12 @@ public readonly record struct VfsPath : IComparable<VfsPath>
     public string Value => _value ?? string.Empty;
 
     public bool IsRoot => Value.Length == 0;
+
+    /// <summary>
+    /// True for a directory key "a/dir/" (<see cref="AsDirectoryKey"/>): its <see cref="Name"/> is ""
+    /// and its <see cref="Parent"/> is the directory "a/dir" it belongs to.
+    /// </summary>
+    public bool IsDirectoryKey => Value.EndsWith('/');
 
     /// <summary>The last segment ("" for the root).</summary>
     public string Name
@@ -86,9 +94,20 @@ public readonly record struct VfsPath : IComparable<VfsPath>
         return true;
     }
 
+    /// <summary>
+    /// The key "dir/" of this directory: on a bucket-based backend (<see cref="BackendFeatures.BucketBased"/>)
+    /// an object of its own, stored under the directory's name with a trailing '/' (what S3 clients
+    /// and consoles create as a folder, possibly with content), independent of the keys below it.
+    /// Path-based backends cannot hold it; the Vfs refuses it there.
+    /// </summary>
+    public VfsPath AsDirectoryKey() =>
+        IsRoot ? throw new VfsException(VfsErrorKind.Invalid, "the root has no directory key")
+        : IsDirectoryKey ? this : new VfsPath(Value + "/");
+
     /// <summary>Appends one segment (no '/' allowed in it).</summary>
     public VfsPath Join(string name)
     {
+        RejectDirectoryKey();
         if (name.Contains('/', StringComparison.Ordinal) || !IsValidSegment(name, out var error))
         {
             throw new VfsException(VfsErrorKind.Invalid, $"invalid path segment '{name}'", name);
@@ -98,8 +117,11 @@ public readonly record struct VfsPath : IComparable<VfsPath>
     }
 
     /// <summary>Appends a relative path (which is parsed and validated).</summary>
-    public VfsPath Combine(VfsPath relative) =>
-        relative.IsRoot ? this : IsRoot ? relative : new VfsPath(Value + "/" + relative.Value);
+    public VfsPath Combine(VfsPath relative)
+    {
+        RejectDirectoryKey();
+        return relative.IsRoot ? this : IsRoot ? relative : new VfsPath(Value + "/" + relative.Value);
+    }
 
     /// <summary>True when this path equals <paramref name="ancestor"/> or lies below it.</summary>
     public bool IsUnder(VfsPath ancestor) =>
@@ -132,6 +154,14 @@ public readonly record struct VfsPath : IComparable<VfsPath>
     public override int GetHashCode() => StringComparer.Ordinal.GetHashCode(Value);
 
     public override string ToString() => Value;
+
+    private void RejectDirectoryKey()
+    {
+        if (IsDirectoryKey)
+        {
+            throw new VfsException(VfsErrorKind.Invalid, $"'{Value}' is a directory key: nothing lies below it", Value);
+        }
+    }
 
     private static bool IsValidSegment(ReadOnlySpan<char> segment, out string error)
     {

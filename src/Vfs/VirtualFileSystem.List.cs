@@ -8,8 +8,18 @@ public sealed partial class VirtualFileSystem
     /// Lists the direct children of <paramref name="dir"/>; in-flight temporary files are never
     /// listed, and files written to the cache but not yet uploaded are (with their size).
     /// </summary>
-    public async IAsyncEnumerable<Entry> ListAsync(VfsPath dir, [EnumeratorCancellation] CancellationToken cancellationToken)
+    public IAsyncEnumerable<Entry> ListAsync(VfsPath dir, CancellationToken cancellationToken) =>
+        ListAsync(dir, includeDirectoryKey: false, cancellationToken);
+
+    /// <summary>
+    /// <see cref="ListAsync(VfsPath, CancellationToken)"/>; with <paramref name="includeDirectoryKey"/>,
+    /// on a bucket-based backend, also the directory's own object "dir/" when one is stored (an entry
+    /// whose path is <see cref="VfsPath.AsDirectoryKey"/> of <paramref name="dir"/>, with an empty name).
+    /// An object and a directory of the same name can both be listed there ("a" and "a/b").
+    /// </summary>
+    public async IAsyncEnumerable<Entry> ListAsync(VfsPath dir, bool includeDirectoryKey, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        RejectDirectoryKey(dir);
         if (IsReserved(dir))
         {
             throw VfsException.DirNotFound(dir);
@@ -18,7 +28,7 @@ public sealed partial class VirtualFileSystem
         Dictionary<string, Entry>? overlay = null;
         if (_cache is not null)
         {
-            if (!dir.IsRoot && _cache.DirtyEntry(dir) is not null)
+            if (!dir.IsRoot && !Features.BucketBased && _cache.DirtyEntry(dir) is not null)
             {
                 throw VfsException.NotDirectory(dir);
             }
@@ -26,7 +36,7 @@ public sealed partial class VirtualFileSystem
             var dirty = _cache.DirtyChildren(dir);
             if (dirty.Count > 0)
             {
-                overlay = dirty.ToDictionary(e => e.Name, StringComparer.Ordinal);
+                overlay = dirty.ToDictionary(OverlayKey, StringComparer.Ordinal);
             }
         }
 
@@ -37,7 +47,17 @@ public sealed partial class VirtualFileSystem
                 continue;
             }
 
-            if (overlay is not null && overlay.Remove(entry.Name, out var pending))
+            if (entry.Path.IsDirectoryKey)
+            {
+                if (includeDirectoryKey && entry.Path.Parent == dir && !dir.IsRoot)
+                {
+                    yield return entry;
+                }
+
+                continue;
+            }
+
+            if (overlay is not null && overlay.Remove(OverlayKey(entry), out var pending))
             {
                 yield return pending.IsDirectory && entry.IsDirectory ? entry : pending;
             }
@@ -53,9 +73,13 @@ public sealed partial class VirtualFileSystem
         }
     }
 
+    /// <summary>A file and a directory of the same name are different children (on a bucket-based backend both can exist).</summary>
+    private static string OverlayKey(Entry entry) => entry.IsDirectory ? entry.Name + "/" : entry.Name;
+
     /// <summary>Lists everything below <paramref name="dir"/>: natively where the backend can, else by walking directories.</summary>
     public async IAsyncEnumerable<Entry> ListRecursiveAsync(VfsPath dir, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        RejectDirectoryKey(dir);
         if (IsReserved(dir))
         {
             throw VfsException.DirNotFound(dir);
@@ -72,7 +96,7 @@ public sealed partial class VirtualFileSystem
                     break;
                 }
 
-                if (TempNames.IsTemp(entry.Name) || IsReserved(entry.Path))
+                if (TempNames.IsTemp(entry.Name) || IsReserved(entry.Path) || entry.Path.IsDirectoryKey)
                 {
                     continue;
                 }

@@ -14,10 +14,14 @@ public sealed partial class VirtualFileSystem
     public async ValueTask<Entry> PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
     {
         CheckWritable(path);
-        if (_cache is null)
+
+        // A directory key is written straight through even with the write cache on: its name is
+        // the directory's, which the cache's own bookkeeping (dirty children, read-your-writes
+        // listings) keeps for the folder; it is rare and small (a client's folder object).
+        if (_cache is null || path.IsDirectoryKey)
         {
             var stored = await PutToBackendAsync(path, content, options, cancellationToken).ConfigureAwait(false);
-            _dirCache.Upsert(stored);
+            _dirCache.Upsert(stored, Features.BucketBased);
             if (HasNativeMetadata)
             {
                 // The backend stored the metadata atomically with the object (IMetadataStorage).
@@ -46,6 +50,12 @@ public sealed partial class VirtualFileSystem
         }
 
         // An upload that can never succeed must be refused now, while the client can still be told.
+        // On a bucket-based backend "a" and "a/b" are independent keys and both succeed.
+        if (Features.BucketBased)
+        {
+            return await _cache.WriteAsync(path, content, options, cancellationToken).ConfigureAwait(false);
+        }
+
         if (_cache.HasDirtyBelow(path) || (_dirCache.TryLookup(path, out var existing) && existing is { IsDirectory: true }))
         {
             throw VfsException.IsDirectory(path);
@@ -65,6 +75,7 @@ public sealed partial class VirtualFileSystem
     /// <summary>Deletes a file; a write still waiting in the cache is cancelled (never uploaded).</summary>
     public async ValueTask DeleteAsync(VfsPath path, CancellationToken cancellationToken)
     {
+        CheckDirectoryKey(path);
         RejectReserved(path);
         var wasDirty = _cache is not null && await _cache.DropAsync(path, cancellationToken).ConfigureAwait(false);
         try
@@ -85,16 +96,18 @@ public sealed partial class VirtualFileSystem
 
     public async ValueTask MkdirAsync(VfsPath dir, CancellationToken cancellationToken)
     {
+        RejectDirectoryKey(dir);
         RejectReserved(dir);
         await RetryAsync(async ct => { await _backend.MkdirAsync(dir, ct).ConfigureAwait(false); return true; }, "mkdir", dir, cancellationToken).ConfigureAwait(false);
         if (!dir.IsRoot)
         {
-            _dirCache.Upsert(Entry.Directory(dir));
+            _dirCache.Upsert(Entry.Directory(dir), Features.BucketBased);
         }
     }
 
     public async ValueTask RmdirAsync(VfsPath dir, CancellationToken cancellationToken)
     {
+        RejectDirectoryKey(dir);
         RejectReserved(dir);
         if (_cache is not null && _cache.HasDirtyBelow(dir))
         {
@@ -126,6 +139,8 @@ public sealed partial class VirtualFileSystem
     /// <summary>Copies a file and its metadata: server-side where the backend can, else by streaming it through.</summary>
     public async ValueTask<Entry> CopyAsync(VfsPath from, VfsPath to, CancellationToken cancellationToken)
     {
+        CheckDirectoryKey(from);
+        CheckDirectoryKey(to);
         RejectReserved(from);
         RejectReserved(to);
         var source = await StatAsync(from, cancellationToken).ConfigureAwait(false);
@@ -145,7 +160,7 @@ public sealed partial class VirtualFileSystem
             }
 
             var copied = await copy.CopyAsync(from, to, cancellationToken).ConfigureAwait(false);
-            _dirCache.Upsert(copied);
+            _dirCache.Upsert(copied, Features.BucketBased);
             if (metadata is not null && _sidecar is not null)
             {
                 await SetMetadataAsync(copied, metadata, cancellationToken).ConfigureAwait(false);
@@ -174,6 +189,8 @@ public sealed partial class VirtualFileSystem
     /// <summary>Moves a file: server-side where the backend can, else copy then delete.</summary>
     public async ValueTask<Entry> MoveAsync(VfsPath from, VfsPath to, CancellationToken cancellationToken)
     {
+        CheckDirectoryKey(from);
+        CheckDirectoryKey(to);
         RejectReserved(from);
         RejectReserved(to);
         var sourceDirty = _cache?.DirtyEntry(from) is not null;
@@ -193,7 +210,7 @@ public sealed partial class VirtualFileSystem
 
             var moved = await move.MoveAsync(from, to, cancellationToken).ConfigureAwait(false);
             _dirCache.Remove(from, Features.BucketBased);
-            _dirCache.Upsert(moved);
+            _dirCache.Upsert(moved, Features.BucketBased);
             if (_sidecar is not null && from != to && !moved.IsDirectory)
             {
                 if (metadata is not null)
@@ -224,6 +241,8 @@ public sealed partial class VirtualFileSystem
             throw new VfsException(VfsErrorKind.Invalid, "cannot write to the root");
         }
 
+        CheckDirectoryKey(path);
+
         if (TempNames.IsTemp(path.Name))
         {
             throw new VfsException(VfsErrorKind.Invalid, $"'{path.Name}' is reserved for in-flight uploads", path.Value);
@@ -232,8 +251,17 @@ public sealed partial class VirtualFileSystem
         RejectReserved(path);
     }
 
+    /// <summary>A directory operation on a directory key ("dir/"): that is an object, the directory is "dir".</summary>
+    private static void RejectDirectoryKey(VfsPath dir)
+    {
+        if (dir.IsDirectoryKey)
+        {
+            throw new VfsException(VfsErrorKind.Invalid, $"'{dir}' is a directory key (an object), not a directory", dir.Value);
+        }
+    }
+
     /// <summary>Records an object written behind the Vfs's back (a completed backend multipart upload) in the directory cache.</summary>
-    internal void NoteWritten(Entry entry) => _dirCache.Upsert(entry);
+    internal void NoteWritten(Entry entry) => _dirCache.Upsert(entry, Features.BucketBased);
 
     /// <summary>The mode-off write path, also used by background uploads: temp name + rename where a failed put can leave a partial object.</summary>
     internal async ValueTask<Entry> PutToBackendAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)

@@ -159,12 +159,14 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable, IVfsStorage
 
     public async ValueTask<Entry> StatAsync(VfsPath path, CancellationToken cancellationToken)
     {
+        CheckDirectoryKey(path);
         if (IsReserved(path))
         {
             throw VfsException.NotFound(path);
         }
 
-        if (_cache is not null && !path.IsRoot)
+        // A directory key never goes through the write cache (see PutAsync).
+        if (_cache is not null && !path.IsRoot && !path.IsDirectoryKey)
         {
             if (_cache.DirtyEntry(path) is { } dirty)
             {
@@ -182,12 +184,13 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable, IVfsStorage
 
     public async ValueTask<Stream> OpenReadAsync(VfsPath path, ByteRange? range, CancellationToken cancellationToken)
     {
+        CheckDirectoryKey(path);
         if (IsReserved(path))
         {
             throw VfsException.NotFound(path);
         }
 
-        if (_cache is not null && !path.IsRoot &&
+        if (_cache is not null && !path.IsRoot && !path.IsDirectoryKey &&
             await _cache.TryOpenReadAsync(path, range, ct => StatBackendAsync(path, ct), cancellationToken).ConfigureAwait(false) is { } cached)
         {
             return cached;
@@ -199,6 +202,18 @@ public sealed partial class VirtualFileSystem : IAsyncDisposable, IVfsStorage
     /// <summary>Space figures, or null when the backend cannot tell.</summary>
     public async ValueTask<AboutInfo?> AboutAsync(CancellationToken cancellationToken) =>
         Features.About is { } about ? await about.AboutAsync(cancellationToken).ConfigureAwait(false) : null;
+
+    /// <summary>
+    /// A directory key ("dir/", <see cref="VfsPath.AsDirectoryKey"/>) names an object only on a
+    /// bucket-based backend; a file system keeps "dir" as a folder and cannot store it.
+    /// </summary>
+    internal void CheckDirectoryKey(VfsPath path)
+    {
+        if (path.IsDirectoryKey && !Features.BucketBased)
+        {
+            throw new VfsException(VfsErrorKind.NotSupported, $"'{path}' ends in '/': this storage keeps it as a folder, which cannot be an object of its own", path.Value);
+        }
+    }
 
     /// <summary>Stat answered from the dir cache when the parent listing is cached, else by the backend.</summary>
     internal ValueTask<Entry> StatBackendAsync(VfsPath path, CancellationToken cancellationToken)

@@ -177,4 +177,48 @@ public abstract partial class BackendConformanceTests
 
         Assert.Empty(await ListAsync(string.Empty));
     }
+
+    [ConformanceFact]
+    public async Task BucketKeys_ObjectNextToPrefix_AndDirectoryKeyWithContent_AreIndependent()
+    {
+        if (!BucketBased || !Fixture.Supports(UnsupportedFeatures.IndependentKeys))
+        {
+            throw new SkipException("only bucket-based storage keeps keys independent of each other");
+        }
+
+        var dirKey = P("d").AsDirectoryKey();
+        await PutBytesAsync("a", Bytes(3, 1));
+        await PutBytesAsync("a/b", Bytes(4, 2));
+        await PutBytesAsync("d/x", Bytes(5, 3));
+        using (var content = new MemoryStream(Bytes(6, 4)))
+        {
+            var stored = await Backend.PutAsync(dirKey, content, new PutOptions(6), Ct);
+            Assert.Equal((dirKey, 6L, false), (stored.Path, stored.Size, stored.IsDirectory));
+        }
+
+        var top = await Backend.ListAsync(VfsPath.Root, Ct).ToListAsync(Ct);
+        Assert.Equal(["a", "a/", "d/"], top.Select(e => e.Name + (e.IsDirectory ? "/" : string.Empty)).Order(StringComparer.Ordinal).ToArray());
+        var inD = await Backend.ListAsync(P("d"), Ct).ToListAsync(Ct);
+        var own = Assert.Single(inD, e => e.Path.IsDirectoryKey);
+        Assert.Equal((dirKey, string.Empty, 6L), (own.Path, own.Name, own.Size));
+        Assert.Equal(["x"], inD.Where(e => !e.Path.IsDirectoryKey).Select(e => e.Name).ToArray());
+
+        Assert.Equal(3, (await Backend.StatAsync(P("a"), Ct)).Size);
+        if (Fixture.Supports(UnsupportedFeatures.TruncatedListingOfFolderKeys))
+        {
+            Assert.True((await Backend.StatAsync(P("d"), Ct)).IsDirectory);
+        }
+
+        Assert.Equal(6, (await Backend.StatAsync(dirKey, Ct)).Size);
+        Assert.Equal(Bytes(3, 1), await ReadAsync("a"));
+        Assert.Equal(Bytes(4, 2), await ReadAsync("a/b"));
+        Assert.Equal(Bytes(6, 4), await ReadAsync(Backend.OpenReadAsync(dirKey, null, Ct)));
+
+        await Backend.DeleteAsync(P("a"), Ct);
+        await Backend.DeleteAsync(dirKey, Ct);
+        await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await Backend.StatAsync(dirKey, Ct));
+        Assert.Equal(Bytes(4, 2), await ReadAsync("a/b"));
+        Assert.Equal(Bytes(5, 3), await ReadAsync("d/x"));
+        Assert.DoesNotContain(await Backend.ListAsync(P("d"), Ct).ToListAsync(Ct), e => e.Path.IsDirectoryKey);
+    }
 }

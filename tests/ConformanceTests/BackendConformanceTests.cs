@@ -191,7 +191,8 @@ public abstract partial class BackendConformanceTests(BackendFixture fixture) : 
         }
     }
 
-    protected async Task<List<Entry>> ListAsync(string dir) => await Backend.ListAsync(P(dir), Ct).ToListAsync(Ct);
+    /// <summary>The children of <paramref name="dir"/>, without its own directory key ("dir/", which bucket-based backends list with it).</summary>
+    protected async Task<List<Entry>> ListAsync(string dir) => await Backend.ListAsync(P(dir), Ct).Where(e => !e.Path.IsDirectoryKey).ToListAsync(Ct);
 
     protected static async Task<VfsException> ThrowsKindAsync(VfsErrorKind kind, Func<Task> action)
     {

@@ -24,6 +24,18 @@ public enum UnsupportedFeatures
     /// <summary>The storage refuses objects named like the Vfs's temp files (our own serve s3 reserves them for in-flight uploads).</summary>
     TempNamedObjects = 16,
 
+    /// <summary>
+    /// A bucket-based backend whose server keeps keys as files in folders (our own serve s3 on a
+    /// local directory): "a" next to "a/b", and "dir/" with content, are refused there (409 KeyConflict).
+    /// </summary>
+    IndependentKeys = 128,
+
+    /// <summary>
+    /// A server bug: s3rver 3.7 answers 500 InternalError to a truncated listing page that holds a key
+    /// ending in '/', so a directory that holds a "dir/" object next to other keys cannot be statted there.
+    /// </summary>
+    TruncatedListingOfFolderKeys = 256,
+
     /// <summary>The backend's metadata is native: it reports its own ETags and checksums, not the ones the writer computed, and every object has some.</summary>
     WriterETags = 32,
 }

@@ -55,7 +55,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
         }
 
         var (blob, idBytes, _) = await FindUploadAsync(path, uploadId, cancellationToken).ConfigureAwait(false);
-        var block = blob.GetParentBlobContainerClient().GetBlockBlobClient(blob.Name);
+        var block = BlockBlobOf(blob);
         var (millis, salt) = AzureBlockId.NewAttempt();
         using var uploader = new AzureBlockUploader(block, (int)Options.ChunkSize, Options.UploadConcurrency);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
@@ -152,7 +152,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
         };
         var headers = ToHeaders(final, final.ContentType, null);
         var values = ToAzureMetadata(final, null);
-        var block = blob.GetParentBlobContainerClient().GetBlockBlobClient(blob.Name);
+        var block = BlockBlobOf(blob);
         var committed = await Send(
             path,
             () => block.CommitBlockListAsync(ids, new CommitBlockListOptions { HttpHeaders = headers, Metadata = values, AccessTier = Options.AccessTier }, cancellationToken)).ConfigureAwait(false);

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using Azure;
 using Azure.Storage.Blobs;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Blobs.Specialized;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Backends.AzureBlob;
@@ -72,16 +73,32 @@ internal sealed partial class AzureBlobBackend
                 : new VfsException(VfsErrorKind.Invalid, "cannot write a file at the root");
         }
 
-        return location.Container.GetBlobClient(location.Key);
+        return BlobClientOf(location);
     }
 
-    /// <summary>The directory marker "key/" of a location (see <see cref="AzureBlobClients.ExactBlobClients"/> for why it is built from its URL).</summary>
-    private BlobClient MarkerBlob(AzureBlobLocation location)
+    /// <summary>
+    /// The blob of a location. A name ending in '/' (a directory key, VfsPath.AsDirectoryKey) gets a
+    /// client built from its URL: see <see cref="AzureBlobClients.ExactBlobClients"/>.
+    /// </summary>
+    private BlobClient BlobClientOf(AzureBlobLocation location)
     {
+        if (!location.Key.EndsWith('/'))
+        {
+            return location.Container.GetBlobClient(location.Key);
+        }
+
         var container = location.Container.Uri.GetLeftPart(UriPartial.Path).TrimEnd('/');
         var escaped = string.Join('/', location.Key.Split('/').Select(Uri.EscapeDataString));
-        return _exactBlob(new Uri($"{container}/{escaped}/"));
+        return _exactBlob(new Uri($"{container}/{escaped}"));
     }
+
+    /// <summary>The block blob of <paramref name="blob"/>, keeping a trailing '/' of its name (which the SDK's name-based factories drop).</summary>
+    private BlockBlobClient BlockBlobOf(BlobClient blob) =>
+        blob.Uri.AbsolutePath.EndsWith('/') ? _exactBlockBlob(blob.Uri) : blob.GetParentBlobContainerClient().GetBlockBlobClient(blob.Name);
+
+    /// <summary>The directory marker "key/" of a location.</summary>
+    private BlobClient MarkerBlob(AzureBlobLocation location) =>
+        BlobClientOf(location with { Key = location.Key + "/" });
 
     /// <summary>A name from a listing that a Vfs path can carry (Azure allows "a//b" and "." segments; they are skipped).</summary>
     private static bool IsListable(string name) =>

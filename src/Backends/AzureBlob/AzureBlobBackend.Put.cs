@@ -27,7 +27,7 @@ internal sealed partial class AzureBlobBackend
     {
         var blob = BlobOf(path, forWrite: true);
         var conditions = await ConditionsAsync(blob, path, options.Condition, cancellationToken).ConfigureAwait(false);
-        var block = blob.GetParentBlobContainerClient().GetBlockBlobClient(blob.Name);
+        var block = BlockBlobOf(blob);
         using var uploader = new AzureBlockUploader(block, (int)Options.ChunkSize, Options.UploadConcurrency);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         var firstSize = options.Length is { } known && known <= Options.UploadCutoff ? (int)known : (int)Math.Max(Options.ChunkSize, Options.UploadCutoff);

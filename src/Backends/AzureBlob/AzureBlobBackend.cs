@@ -23,11 +23,13 @@ internal sealed partial class AzureBlobBackend : IBackend
     private readonly BlobServiceClient? _service;
     private readonly BlobContainerClient? _container;
     private readonly Func<Uri, BlobClient> _exactBlob;
+    private readonly Func<Uri, Azure.Storage.Blobs.Specialized.BlockBlobClient> _exactBlockBlob;
 
     public AzureBlobBackend(AzureBlobOptions options, BlobServiceClient? service, BlobContainerClient? container)
     {
         Options = options;
         _exactBlob = AzureBlobClients.ExactBlobClients(options);
+        _exactBlockBlob = AzureBlobClients.ExactBlockBlobClients(options);
         _service = service;
         _container = container;
         Features = BackendFeatures.Discover(this, bucketBased: true, canHaveEmptyDirectories: options.DirectoryMarkers, partialUploads: false, conditionalPut: true);
@@ -87,6 +89,11 @@ internal sealed partial class AzureBlobBackend : IBackend
                         yield return RememberListed(dir.Join(name), item.Blob);
                     }
                 }
+                else if (!dir.IsRoot && item.Blob.Name == prefix)
+                {
+                    // The directory's own blob "dir/" (a marker, or an object a client stored there).
+                    yield return RememberListed(dir.AsDirectoryKey(), item.Blob);
+                }
             }
         }
     }
@@ -118,7 +125,7 @@ internal sealed partial class AzureBlobBackend : IBackend
 
         try
         {
-            var properties = await location.Container.GetBlobClient(location.Key).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            var properties = await BlobClientOf(location).GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             return ToEntry(path, properties.Value);
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != "ContainerNotFound")

@@ -2,6 +2,7 @@ using Azure.Core;
 using Azure.Identity;
 using Azure.Storage;
 using Azure.Storage.Blobs;
+using Azure.Storage.Blobs.Specialized;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Backends.AzureBlob;
@@ -45,43 +46,54 @@ internal static class AzureBlobClients
 
     /// <summary>
     /// A factory of blob clients for exact URLs. The SDK's GetBlobClient and BlobUriBuilder drop a
-    /// trailing '/' from a blob name, so directory markers ("dir/") need clients made from the URL
-    /// itself, with the same credential.
+    /// trailing '/' from a blob name, so directory markers and directory keys ("dir/") need clients
+    /// made from the URL itself, with the same credential.
     /// </summary>
-    public static Func<Uri, BlobClient> ExactBlobClients(AzureBlobOptions options)
+    public static Func<Uri, BlobClient> ExactBlobClients(AzureBlobOptions options) =>
+        ExactClients(options, (u, k, o) => new BlobClient(u, k, o), (u, t, o) => new BlobClient(u, t, o), (u, o) => new BlobClient(u, o));
+
+    /// <summary>The block blob clients of <see cref="ExactBlobClients"/> (staged puts of a directory key).</summary>
+    public static Func<Uri, BlockBlobClient> ExactBlockBlobClients(AzureBlobOptions options) =>
+        ExactClients(options, (u, k, o) => new BlockBlobClient(u, k, o), (u, t, o) => new BlockBlobClient(u, t, o), (u, o) => new BlockBlobClient(u, o));
+
+    private static Func<Uri, T> ExactClients<T>(
+        AzureBlobOptions options,
+        Func<Uri, StorageSharedKeyCredential, BlobClientOptions, T> withKey,
+        Func<Uri, TokenCredential, BlobClientOptions, T> withToken,
+        Func<Uri, BlobClientOptions, T> withSas)
     {
         var clientOptions = ClientOptions(5);
         switch (options.Auth)
         {
             case AzureBlobAuth.SharedKey:
                 var credential = new StorageSharedKeyCredential(options.Account, options.Key);
-                return uri => new BlobClient(uri, credential, clientOptions);
+                return uri => withKey(uri, credential, clientOptions);
             case AzureBlobAuth.EnvAuth:
                 var token = TokenCredential();
-                return uri => new BlobClient(uri, token, clientOptions);
+                return uri => withToken(uri, token, clientOptions);
             case AzureBlobAuth.SasUrl:
                 var sas = new Uri(options.SasUrl!).Query.TrimStart('?');
-                return uri => new BlobClient(new UriBuilder(uri) { Query = sas }.Uri, clientOptions);
+                return uri => withSas(new UriBuilder(uri) { Query = sas }.Uri, clientOptions);
             default:
                 var parts = ParseConnectionString(options.ConnectionString!);
                 if (parts.TryGetValue("AccountName", out var account) && parts.TryGetValue("AccountKey", out var key))
                 {
                     var shared = new StorageSharedKeyCredential(account, key);
-                    return uri => new BlobClient(uri, shared, clientOptions);
+                    return uri => withKey(uri, shared, clientOptions);
                 }
 
                 if (parts.TryGetValue("SharedAccessSignature", out var signature))
                 {
-                    return uri => new BlobClient(new UriBuilder(uri) { Query = signature.TrimStart('?') }.Uri, clientOptions);
+                    return uri => withSas(new UriBuilder(uri) { Query = signature.TrimStart('?') }.Uri, clientOptions);
                 }
 
                 if (parts.TryGetValue("UseDevelopmentStorage", out var dev) && dev.Equals("true", StringComparison.OrdinalIgnoreCase))
                 {
                     var emulator = new StorageSharedKeyCredential(AzureBlobOptions.EmulatorAccount, AzureBlobOptions.EmulatorKey);
-                    return uri => new BlobClient(uri, emulator, clientOptions);
+                    return uri => withKey(uri, emulator, clientOptions);
                 }
 
-                return _ => throw new VfsException(VfsErrorKind.NotSupported, "azureblob: directory markers need a connection string with AccountKey or SharedAccessSignature");
+                return _ => throw new VfsException(VfsErrorKind.NotSupported, "azureblob: names ending in '/' (directory markers and keys) need a connection string with AccountKey or SharedAccessSignature");
         }
     }
 

@@ -74,10 +74,15 @@ internal sealed partial class S3Backend : IBackend
 
             foreach (var item in page.S3Objects ?? [])
             {
-                // The directory's own marker is not a child; names S3 allows but a path cannot hold ("a//b", "..") are skipped.
+                // Names S3 allows but a path cannot hold ("a//b", "..") are skipped.
                 if (item.Key.Length > prefix.Length && TryChild(dir, item.Key[prefix.Length..], out var path))
                 {
                     yield return ToEntry(path, item);
+                }
+                else if (item.Key == prefix && !dir.IsRoot)
+                {
+                    // The directory's own key "dir/" (a marker, or an object a client stored there).
+                    yield return ToEntry(dir.AsDirectoryKey(), item);
                 }
             }
 

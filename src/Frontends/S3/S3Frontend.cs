@@ -121,7 +121,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
         S3Error error;
         try
         {
-            var request = S3Request.Parse(context, _options, requestId);
+            var request = S3Request.Parse(context, _options, requestId, _vfs.Features.BucketBased);
             resource = request.Resource;
             var (operation, handler) = _router.Route(request);
             routed(operation);

@@ -42,8 +42,13 @@ internal sealed class S3Request
     /// <summary>The object's path; only valid when <see cref="Key"/> is not empty.</summary>
     public VfsPath ObjectPath { get; private set; }
 
-    /// <summary>The key ends with '/': a directory marker (what rclone and the consoles create for empty folders).</summary>
-    public bool IsDirectoryMarker => Key.EndsWith('/');
+    /// <summary>
+    /// The key ends with '/' and the storage keeps it as a folder (path-based backends): a directory
+    /// marker, what rclone and the consoles create for empty folders, which cannot hold data. On a
+    /// bucket-based backend such a key is an ordinary object (<see cref="ObjectPath"/> is then a
+    /// directory key, <see cref="VfsPath.AsDirectoryKey"/>) and this is false.
+    /// </summary>
+    public bool IsDirectoryMarker => Key.EndsWith('/') && !ObjectPath.IsDirectoryKey;
 
     /// <summary>Set once the request is authenticated.</summary>
     public S3AuthContext Auth { get; set; } = S3AuthContext.Anonymous;
@@ -72,7 +77,8 @@ internal sealed class S3Request
     }
 
     /// <summary>Parses the request target; throws <see cref="S3Exception"/> for bad bucket names and keys.</summary>
-    public static S3Request Parse(HttpContext context, S3Options options, string requestId)
+    /// <param name="bucketBased">The storage is bucket-based: a key ending in '/' is an object of its own (<see cref="ParseKey"/>).</param>
+    public static S3Request Parse(HttpContext context, S3Options options, string requestId, bool bucketBased = false)
     {
         var request = new S3Request(context, requestId);
         var (rawPath, rawQuery) = SplitTarget(context);
@@ -115,7 +121,7 @@ internal sealed class S3Request
         request.BucketPath = VfsPath.Root.Join(bucket);
         if (key.Length > 0)
         {
-            request.ObjectPath = ParseKey(request.BucketPath, key);
+            request.ObjectPath = ParseKey(request.BucketPath, key, bucketBased);
         }
 
         return request;
@@ -124,9 +130,10 @@ internal sealed class S3Request
     /// <summary>
     /// Maps a key onto a path inside the bucket. Keys that are not canonical paths ("..", "//",
     /// a leading '/', NUL, '\') cannot be stored without aliasing another key or escaping the
-    /// bucket, so they are refused instead of normalized.
+    /// bucket, so they are refused instead of normalized. A key ending in '/' names the folder on a
+    /// path-based backend and, with <paramref name="bucketBased"/>, the directory key of it (an object).
     /// </summary>
-    public static VfsPath ParseKey(VfsPath bucketPath, string key)
+    public static VfsPath ParseKey(VfsPath bucketPath, string key, bool bucketBased)
     {
         if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
         {
@@ -145,7 +152,8 @@ internal sealed class S3Request
             throw new S3Exception(S3Error.InvalidArgument, $"Object key '{key}' uses a name reserved for in-flight uploads.");
         }
 
-        return bucketPath.Combine(relative);
+        var path = bucketPath.Combine(relative);
+        return bucketBased && key.EndsWith('/') ? path.AsDirectoryKey() : path;
     }
 
     internal static string? VirtualHostBucket(string host, S3Options options)

@@ -4,7 +4,9 @@ namespace VfsGateway.Vfs.Cache;
 /// Directory listings kept in memory for --dir-cache-time (rclone's dir cache). The gateway's own
 /// writes, deletes and renames edit the cached listings at once; a listing that was being read
 /// from the backend while such a change happened is not stored (the epoch moved on), so it can
-/// never bring back a stale view.
+/// never bring back a stale view. A listing is keyed by name plus '/' for a directory, so that on a
+/// bucket-based backend an object "a" and the prefix "a/" (and the directory key "dir/", whose name
+/// is "") are separate entries.
 /// </summary>
 internal sealed class DirCache(TimeSpan ttl, TimeProvider time)
 {
@@ -38,7 +40,8 @@ internal sealed class DirCache(TimeSpan ttl, TimeProvider time)
                 return false;
             }
 
-            entry = listing.Entries.GetValueOrDefault(path.Name);
+            // An object wins over a prefix of the same name, as the backends' stat does.
+            entry = listing.Entries.GetValueOrDefault(path.Name) ?? (path.IsDirectoryKey ? null : listing.Entries.GetValueOrDefault(path.Name + "/"));
             return true;
         }
     }
@@ -68,7 +71,7 @@ internal sealed class DirCache(TimeSpan ttl, TimeProvider time)
             var map = new Dictionary<string, Entry>(entries.Count, StringComparer.Ordinal);
             foreach (var e in entries)
             {
-                map[e.Name] = e;
+                map[KeyOf(e)] = e;
             }
 
             _listings[dir] = new Listing(map, time.GetUtcNow() + ttl);
@@ -81,7 +84,7 @@ internal sealed class DirCache(TimeSpan ttl, TimeProvider time)
     }
 
     /// <summary>Records a file or directory the gateway itself created or replaced, and its parent directories.</summary>
-    public void Upsert(Entry entry)
+    public void Upsert(Entry entry, bool bucketBased)
     {
         lock (_lock)
         {
@@ -92,12 +95,18 @@ internal sealed class DirCache(TimeSpan ttl, TimeProvider time)
                 var parent = child.Path.Parent;
                 if (Fresh(parent) is { } listing)
                 {
-                    if (child.IsDirectory && listing.Entries.ContainsKey(child.Name))
+                    if (child.IsDirectory && listing.Entries.ContainsKey(KeyOf(child)))
                     {
                         break;
                     }
 
-                    listing.Entries[child.Name] = child;
+                    if (!bucketBased)
+                    {
+                        // A file system holds one or the other under a name.
+                        listing.Entries.Remove(child.IsDirectory ? child.Name : child.Name + "/");
+                    }
+
+                    listing.Entries[KeyOf(child)] = child;
                 }
 
                 child = Entry.Directory(parent);
@@ -114,6 +123,7 @@ internal sealed class DirCache(TimeSpan ttl, TimeProvider time)
             if (!path.IsRoot && Fresh(path.Parent) is { } listing)
             {
                 listing.Entries.Remove(path.Name);
+                listing.Entries.Remove(path.Name + "/");
             }
 
             foreach (var dir in _listings.Keys.Where(d => d.IsUnder(path) && !(path.IsRoot && d.IsRoot)).ToList())
@@ -154,6 +164,8 @@ internal sealed class DirCache(TimeSpan ttl, TimeProvider time)
             _listings.Clear();
         }
     }
+
+    private static string KeyOf(Entry entry) => entry.IsDirectory ? entry.Name + "/" : entry.Name;
 
     private Listing? Fresh(VfsPath dir)
     {

@@ -105,7 +105,17 @@ internal sealed partial class VfsCache : IAsyncDisposable, IEvictionTarget
             foreach (var name in names.Keys)
             {
                 var path = dir.Join(name);
-                result.Add(_dirtyEntries.TryGetValue(path, out var file) ? file : Entry.Directory(path));
+                var file = _dirtyEntries.GetValueOrDefault(path);
+                if (file is not null)
+                {
+                    result.Add(file);
+                }
+
+                // A name can be a file and the folder of other dirty files (bucket-based storage: "a" and "a/b").
+                if (file is null || _dirtyChildren.ContainsKey(path))
+                {
+                    result.Add(Entry.Directory(path));
+                }
             }
 
             return result;

@@ -125,4 +125,30 @@ public sealed class VfsPathTests
         Assert.True(VfsPath.Parse("a") < VfsPath.Parse("b"));
         Assert.True(VfsPath.Parse("B") < VfsPath.Parse("a"));
     }
+
+    [Fact]
+    public void AsDirectoryKey_IsTheFolderNameWithSlash_BelongingToTheFolder()
+    {
+        var key = VfsPath.Parse("a/dir").AsDirectoryKey();
+
+        Assert.Equal("a/dir/", key.Value);
+        Assert.True(key.IsDirectoryKey);
+        Assert.Equal(string.Empty, key.Name);
+        Assert.Equal(VfsPath.Parse("a/dir"), key.Parent);
+        Assert.NotEqual(VfsPath.Parse("a/dir"), key);
+        Assert.True(key.IsUnder(VfsPath.Parse("a/dir")));
+        Assert.Equal("dir/", key.RelativeTo(VfsPath.Parse("a")).Value);
+        Assert.Equal(key, key.AsDirectoryKey());
+        Assert.False(VfsPath.Parse("a/dir/").IsDirectoryKey);
+    }
+
+    [Fact]
+    public void AsDirectoryKey_RootAndPathsBelowAKey_AreInvalid()
+    {
+        var key = VfsPath.Parse("d").AsDirectoryKey();
+
+        Assert.Equal(VfsErrorKind.Invalid, Assert.Throws<VfsException>(() => VfsPath.Root.AsDirectoryKey()).Kind);
+        Assert.Equal(VfsErrorKind.Invalid, Assert.Throws<VfsException>(() => key.Join("x")).Kind);
+        Assert.Equal(VfsErrorKind.Invalid, Assert.Throws<VfsException>(() => key.Combine(VfsPath.Parse("x"))).Kind);
+    }
 }

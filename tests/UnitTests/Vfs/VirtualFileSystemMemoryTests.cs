@@ -17,6 +17,20 @@ public sealed class VirtualFileSystemMemoryTests : IAsyncLifetime, IAsyncDisposa
     ValueTask IAsyncDisposable.DisposeAsync() => _memory.DisposeAsync();
 
     [Fact]
+    public async Task DirectoryKey_PathBasedBackend_RefusedBeforeTheBackendSeesIt()
+    {
+        await PutAsync("d/x", 1);
+        _memory.FaultInjector = (op, path) => path.IsDirectoryKey ? new InvalidOperationException($"{op} reached the backend") : null;
+        var vfs = new VirtualFileSystem(_memory);
+        var key = P("d").AsDirectoryKey();
+
+        Assert.Equal(VfsErrorKind.NotSupported, (await Assert.ThrowsAsync<VfsException>(async () => await vfs.StatAsync(key, CancellationToken.None))).Kind);
+        Assert.Equal(VfsErrorKind.NotSupported, (await Assert.ThrowsAsync<VfsException>(async () => await vfs.PutAsync(key, new MemoryStream([1]), new PutOptions(1), CancellationToken.None))).Kind);
+        Assert.Equal(VfsErrorKind.NotSupported, (await Assert.ThrowsAsync<VfsException>(async () => await vfs.DeleteAsync(key, CancellationToken.None))).Kind);
+        Assert.Equal(VfsErrorKind.Invalid, (await Assert.ThrowsAsync<VfsException>(async () => await vfs.MkdirAsync(key, CancellationToken.None))).Kind);
+    }
+
+    [Fact]
     public async Task StatAsync_TransientFaultTwice_RetriesAndSucceeds()
     {
         await PutAsync("obj", 5);

@@ -46,8 +46,8 @@ internal sealed class DeleteObjectsHandler(S3Context c)
                     throw VersionsHandler.NoSuchVersion(versionId);
                 }
 
-                var path = S3Request.ParseKey(r.BucketPath, key);
-                await c.DeleteOneAsync(r, path, key.EndsWith('/'), ct).ConfigureAwait(false);
+                var path = S3Request.ParseKey(r.BucketPath, key, c.BucketBased);
+                await c.DeleteOneAsync(r, path, key.EndsWith('/') && !path.IsDirectoryKey, ct).ConfigureAwait(false);
             }
             catch (S3Exception e)
             {

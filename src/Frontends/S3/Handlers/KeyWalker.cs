@@ -8,8 +8,10 @@ namespace VfsGateway.Frontends.S3.Handlers;
 /// tree per page: each directory is listed once and sorted (children sort by name plus '/' for
 /// directories, which puts every key of the tree in global order); subtrees entirely at or
 /// before the marker, or outside the prefix, are never listed; with a delimiter, a subtree whose
-/// common prefix is already decided is not entered. An empty directory is reported as its
-/// directory-marker key ("dir/"), which is how S3 clients create and see empty folders.
+/// common prefix is already decided is not entered. On a bucket-based backend the object "dir/"
+/// comes from the listing of "dir" (its directory key, with an empty name, so it sorts before every
+/// key below it), and "a" and "a/" are two children; elsewhere an empty directory is reported as
+/// its directory-marker key ("dir/"), which is how S3 clients create and see empty folders.
 /// </summary>
 internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string prefix, string? delimiter, string? after)
 {
@@ -46,7 +48,7 @@ internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string pr
         var children = new List<(string Key, Entry Entry)>();
         try
         {
-            await foreach (var entry in vfs.ListAsync(dir, cancellationToken).ConfigureAwait(false))
+            await foreach (var entry in vfs.ListAsync(dir, includeDirectoryKey: dirKey.Length > 0, cancellationToken).ConfigureAwait(false))
             {
                 children.Add((dirKey + entry.Name + (entry.IsDirectory ? "/" : string.Empty), entry));
             }
@@ -56,14 +58,19 @@ internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string pr
             yield break;
         }
 
+        // On bucket-based storage "dir/" is an object of its own, listed with its directory: an empty
+        // listing there is a prefix that holds nothing (no key "dir/" to make up).
         if (children.Count == 0)
         {
-            if (dirKey.Length > 0 && dirKey.StartsWith(prefix, StringComparison.Ordinal) && After(dirKey) && Rolled(dirKey) is var rolled)
+            if (!vfs.Features.BucketBased && dirKey.Length > 0 && dirKey.StartsWith(prefix, StringComparison.Ordinal) && After(dirKey) && Rolled(dirKey) is var rolled)
             {
                 if (rolled is null)
                 {
-                    dirTime ??= (await vfs.StatAsync(dir, cancellationToken).ConfigureAwait(false)).ModTime;
-                    yield return new ListItem(dirKey, Entry.File(dir, 0, dirTime.Value));
+                    dirTime ??= (await TryStatAsync(dir, cancellationToken).ConfigureAwait(false))?.ModTime;
+                    if (dirTime is { } time)
+                    {
+                        yield return new ListItem(dirKey, Entry.File(dir, 0, time));
+                    }
                 }
                 else if (rolled != _lastPrefix && After(rolled))
                 {
@@ -127,6 +134,19 @@ internal sealed class KeyWalker(VirtualFileSystem vfs, VfsPath bucket, string pr
             {
                 yield return item;
             }
+        }
+    }
+
+    /// <summary>The directory's entry, or null when it went away (or never existed: a prefix that names nothing).</summary>
+    private async Task<Entry?> TryStatAsync(VfsPath dir, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await vfs.StatAsync(dir, cancellationToken).ConfigureAwait(false);
+        }
+        catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound or VfsErrorKind.NotDirectory)
+        {
+            return null;
         }
     }
 

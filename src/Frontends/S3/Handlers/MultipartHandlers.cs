@@ -22,9 +22,9 @@ internal sealed partial class MultipartHandlers(S3Context c)
     public async Task CreateMultipartUploadAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
-        if (r.IsDirectoryMarker)
+        if (r.Key.EndsWith('/'))
         {
-            throw new S3Exception(S3Error.InvalidRequest, "A directory marker cannot be uploaded in parts.");
+            throw new S3Exception(S3Error.InvalidRequest, r.IsDirectoryMarker ? "A directory marker cannot be uploaded in parts." : "This gateway stores a key ending in '/' with a single PUT only, not in parts.");
         }
 
         var mode = S3Checksums.ModeOfRequest(r);

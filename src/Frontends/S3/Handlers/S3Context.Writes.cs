@@ -6,6 +6,9 @@ namespace VfsGateway.Frontends.S3.Handlers;
 /// <summary>Shared by several handlers: write conditions, deleting one key, resolving a copy source.</summary>
 internal sealed partial class S3Context
 {
+    /// <summary>Keys are independent objects ("a" next to "a/b"; "dir/" with content): the backend is bucket-based.</summary>
+    public bool BucketBased => Vfs.Features.BucketBased;
+
     /// <summary>Whether the backend checks write conditions atomically with the put (PutOptions.Condition).</summary>
     public bool AtomicConditions => Vfs.Features.ConditionalPut && Vfs.Options.CacheMode == VfsCacheMode.Off;
 
@@ -80,7 +83,9 @@ internal sealed partial class S3Context
             return;
         }
 
-        if (!Options.NoCleanup)
+        // On a bucket-based backend a prefix vanishes with its last key by itself, and a "dir/" key
+        // is an object a client stored, which AWS keeps when the keys below it go.
+        if (!Options.NoCleanup && !BucketBased)
         {
             await PruneEmptyParentsAsync(r.BucketPath, path, ct).ConfigureAwait(false);
         }
@@ -146,7 +151,7 @@ internal sealed partial class S3Context
         }
 
         var bucketPath = VfsPath.Root.Join(bucket);
-        var path = S3Request.ParseKey(bucketPath, decoded[(slash + 1)..]);
+        var path = S3Request.ParseKey(bucketPath, decoded[(slash + 1)..], BucketBased);
         Entry entry;
         try
         {

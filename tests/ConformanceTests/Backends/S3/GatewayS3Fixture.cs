@@ -13,8 +13,8 @@ public sealed class GatewayS3Fixture : S3Fixture
 
     public override int MinPartSize => 5 * 1024 * 1024;
 
-    /// <summary>serve s3 refuses keys named like the Vfs's temp files.</summary>
-    public override UnsupportedFeatures Unsupported => base.Unsupported | UnsupportedFeatures.TempNamedObjects;
+    /// <summary>serve s3 refuses keys named like the Vfs's temp files, and keys a file system cannot hold next to each other.</summary>
+    public override UnsupportedFeatures Unsupported => base.Unsupported | UnsupportedFeatures.TempNamedObjects | UnsupportedFeatures.IndependentKeys;
 
     private protected override Task<ServerProcess> StartServerAsync(int port)
     {

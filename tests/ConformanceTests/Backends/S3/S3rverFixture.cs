@@ -7,7 +7,8 @@ namespace VfsGateway.ConformanceTests.Backends.S3;
 /// stages parts itself); the backend's own multipart puts only need Create/UploadPart/Complete. Its
 /// CopyObject cannot read the SDK's encoded x-amz-copy-source ("bucket%2Fkey"), hence
 /// server_side_copy = false, and its delimiter listing misses prefixes more than one level below
-/// the listed one (declared as <see cref="UnsupportedFeatures.NestedPrefixListing"/>).
+/// the listed one (declared as <see cref="UnsupportedFeatures.NestedPrefixListing"/>); a truncated
+/// listing page holding a "dir/" key is a 500 there (<see cref="UnsupportedFeatures.TruncatedListingOfFolderKeys"/>).
 /// </summary>
 public sealed class S3rverFixture : S3Fixture
 {
@@ -15,7 +16,7 @@ public sealed class S3rverFixture : S3Fixture
 
     public override string SecretKey => "S3RVER";
 
-    public override UnsupportedFeatures Unsupported => base.Unsupported | UnsupportedFeatures.Multipart | UnsupportedFeatures.NestedPrefixListing;
+    public override UnsupportedFeatures Unsupported => base.Unsupported | UnsupportedFeatures.Multipart | UnsupportedFeatures.NestedPrefixListing | UnsupportedFeatures.TruncatedListingOfFolderKeys;
 
     public override Dictionary<string, string> Options()
     {
