@@ -59,8 +59,10 @@ internal sealed partial class S3Backend
                 Key = location.Key,
                 InputStream = input,
                 AutoCloseStream = false,
+                UseChunkEncoding = false,
+                DisablePayloadSigning = PayloadSigningOptional,
             };
-            ApplyChecksum(request, body);
+            (request.MD5Digest, request.ChecksumAlgorithm, request.ChecksumCRC32) = ChecksumOf(body);
             request.Headers.ContentLength = body.Length;
             ApplyMetadata(request, metadata ?? FromOptions(options));
             ApplyCondition(request, options.Condition);
@@ -233,8 +235,10 @@ internal sealed partial class S3Backend
             PartNumber = number,
             InputStream = input,
             PartSize = body.Length,
+            UseChunkEncoding = false,
+            DisablePayloadSigning = PayloadSigningOptional,
         };
-        ApplyChecksum(request, body);
+        (request.MD5Digest, request.ChecksumAlgorithm, request.ChecksumCRC32) = ChecksumOf(body);
         var response = await CallAsync(() => _client.UploadPartAsync(request, cancellationToken), "write part of", path).ConfigureAwait(false);
         return response.ETag ?? body.Md5ETag
             ?? throw new VfsException(VfsErrorKind.Transient, $"the server answered part {number} without an ETag", path.Value);
@@ -268,34 +272,8 @@ internal sealed partial class S3Backend
     /// the SDK computes itself: the CRC-32 (x-amz-checksum-crc32) the spool computed, or for servers
     /// without flexible checksums (when_required) the Content-MD5 they have always checked.
     /// </summary>
-    private void ApplyChecksum(PutObjectRequest request, S3Spool body)
-    {
-        request.UseChunkEncoding = false;
-        request.DisablePayloadSigning = PayloadSigningOptional;
-        if (Options.ChecksumWhenRequired)
-        {
-            request.MD5Digest = body.Md5Base64;
-            return;
-        }
-
-        request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
-        request.ChecksumCRC32 = body.Crc32Base64;
-    }
-
-    /// <inheritdoc cref="ApplyChecksum(PutObjectRequest, S3Spool)"/>
-    private void ApplyChecksum(UploadPartRequest request, S3Spool body)
-    {
-        request.UseChunkEncoding = false;
-        request.DisablePayloadSigning = PayloadSigningOptional;
-        if (Options.ChecksumWhenRequired)
-        {
-            request.MD5Digest = body.Md5Base64;
-            return;
-        }
-
-        request.ChecksumAlgorithm = ChecksumAlgorithm.CRC32;
-        request.ChecksumCRC32 = body.Crc32Base64;
-    }
+    private (string? Md5, ChecksumAlgorithm? Algorithm, string? Crc32) ChecksumOf(S3Spool body) =>
+        Options.ChecksumWhenRequired ? (body.Md5Base64, null, null) : (null, ChecksumAlgorithm.CRC32, body.Crc32Base64);
 
     /// <summary>
     /// Over https the payload need not be hashed into the signature (UNSIGNED-PAYLOAD, what the AWS
