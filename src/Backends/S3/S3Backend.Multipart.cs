@@ -35,7 +35,7 @@ internal sealed partial class S3Backend : IMultipartUploads
         // Some servers accept a part for another key's upload id; S3 itself answers NoSuchUpload.
         _ = await RequireUploadAsync(location, path, uploadId, cancellationToken).ConfigureAwait(false);
         var memory = Math.Max(Options.ChunkSize, Options.UploadCutoff);
-        using var body = await S3Spool.FillAsync(content, length, memory, spillToDisk: true, cancellationToken).ConfigureAwait(false);
+        using var body = await S3Spool.FillAsync(content, length, memory, spillToDisk: true, md5: Options.ChecksumWhenRequired, cancellationToken).ConfigureAwait(false);
         if (length is { } expected && body.Length < expected)
         {
             throw new VfsException(VfsErrorKind.Invalid, $"part {partNumber} ended after {body.Length} of {expected} bytes", path.Value);

@@ -21,7 +21,7 @@ internal sealed partial class S3Backend
         {
             // Small or of unknown length: read up to one body; if the content ends inside it, one PutObject.
             var firstLimit = length ?? Math.Max(Options.ChunkSize, Options.UploadCutoff);
-            var first = await S3Spool.FillAsync(content, firstLimit, firstLimit, spillToDisk: false, cancellationToken).ConfigureAwait(false);
+            var first = await S3Spool.FillAsync(content, firstLimit, firstLimit, spillToDisk: false, md5: Options.ChecksumWhenRequired, cancellationToken).ConfigureAwait(false);
             try
             {
                 if (length is { } l && first.Length < l)
@@ -59,9 +59,10 @@ internal sealed partial class S3Backend
                 Key = location.Key,
                 InputStream = input,
                 AutoCloseStream = false,
-                MD5Digest = body.Md5Base64,
-                UseChunkEncoding = !Options.ChecksumWhenRequired,
+                UseChunkEncoding = false,
+                DisablePayloadSigning = PayloadSigningOptional,
             };
+            (request.MD5Digest, request.ChecksumAlgorithm, request.ChecksumCRC32) = ChecksumOf(body);
             request.Headers.ContentLength = body.Length;
             ApplyMetadata(request, metadata ?? FromOptions(options));
             ApplyCondition(request, options.Condition);
@@ -143,7 +144,7 @@ internal sealed partial class S3Backend
                         break;
                     }
 
-                    body = await S3Spool.FillAsync(content, limit, chunk, spillToDisk: false, failed.Token).ConfigureAwait(false);
+                    body = await S3Spool.FillAsync(content, limit, chunk, spillToDisk: false, md5: Options.ChecksumWhenRequired, failed.Token).ConfigureAwait(false);
                     if (length is { } expected && body.Length < limit)
                     {
                         body.Dispose();
@@ -234,11 +235,13 @@ internal sealed partial class S3Backend
             PartNumber = number,
             InputStream = input,
             PartSize = body.Length,
-            MD5Digest = body.Md5Base64,
-            UseChunkEncoding = !Options.ChecksumWhenRequired,
+            UseChunkEncoding = false,
+            DisablePayloadSigning = PayloadSigningOptional,
         };
+        (request.MD5Digest, request.ChecksumAlgorithm, request.ChecksumCRC32) = ChecksumOf(body);
         var response = await CallAsync(() => _client.UploadPartAsync(request, cancellationToken), "write part of", path).ConfigureAwait(false);
-        return response.ETag ?? body.Md5ETag;
+        return response.ETag ?? body.Md5ETag
+            ?? throw new VfsException(VfsErrorKind.Transient, $"the server answered part {number} without an ETag", path.Value);
     }
 
     private async Task<string> CreateUploadAsync(S3Location location, VfsPath path, ObjectMetadata metadata, CancellationToken cancellationToken)
@@ -262,6 +265,21 @@ internal sealed partial class S3Backend
             LogAbortFailed(_logger, path.Value, e.Message);
         }
     }
+
+    /// <summary>
+    /// The integrity check of a spooled body, sent as a header so that the body goes plain (one
+    /// SHA-256 for the signature over http, none over https) rather than aws-chunked with a trailer
+    /// the SDK computes itself: the CRC-32 (x-amz-checksum-crc32) the spool computed, or for servers
+    /// without flexible checksums (when_required) the Content-MD5 they have always checked.
+    /// </summary>
+    private (string? Md5, ChecksumAlgorithm? Algorithm, string? Crc32) ChecksumOf(S3Spool body) =>
+        Options.ChecksumWhenRequired ? (body.Md5Base64, null, null) : (null, ChecksumAlgorithm.CRC32, body.Crc32Base64);
+
+    /// <summary>
+    /// Over https the payload need not be hashed into the signature (UNSIGNED-PAYLOAD, what the AWS
+    /// SDKs do there): TLS protects it and the checksum header checks it. The SDK allows it only there.
+    /// </summary>
+    private bool PayloadSigningOptional => Options.Endpoint is not { } endpoint || endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The metadata a put names up front: its content type and user metadata.</summary>
     private static ObjectMetadata FromOptions(PutOptions options) => new()

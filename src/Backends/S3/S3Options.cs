@@ -20,7 +20,11 @@ public sealed partial record S3Options
     public const long MaxPartSize = 5L * 1024 * MiB;
 
     public const int MaxParts = 10_000;
-    public const long DefaultUploadCutoff = 16 * MiB;
+    /// <summary>
+    /// Above restic's packs (16 MiB plus the last blob since restic 0.14): at 16 MiB every pack was a
+    /// three-request multipart upload that the server then had to assemble.
+    /// </summary>
+    public const long DefaultUploadCutoff = 32 * MiB;
     public const long DefaultChunkSize = 8 * MiB;
     public const int DefaultUploadConcurrency = 4;
     public const long DefaultCopyCutoff = 4608 * MiB;
@@ -74,9 +78,9 @@ public sealed partial record S3Options
     public string? SseKmsKeyId { get; init; }
 
     /// <summary>
-    /// False (when_supported, the SDK's default): integrity checksums on every upload, sent as
-    /// aws-chunked trailers. True (when_required): only where the API requires one, and bodies sent
-    /// plain, for servers that cannot decode aws-chunked (s3rver, older gateways).
+    /// False (when_supported, the SDK's default): a CRC-32 checksum header on every upload. True
+    /// (when_required): Content-MD5 instead, and the SDK's checksums only where the API requires one,
+    /// for servers without flexible checksums (s3rver, older gateways). Bodies go plain either way.
     /// </summary>
     public bool ChecksumWhenRequired { get; init; }
 
