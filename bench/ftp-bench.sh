@@ -13,7 +13,8 @@
 #   rclone:  `rclone copyto FILE :ftp:…` (upload) and `rclone cat :ftp:…` to /dev/null (download: the
 #            same RETR path as `rclone copy`, without writing the file to disk).
 # Targets (throughput): gateway >= 0.9x curl and >= 1.0x rclone, for upload and download. Also shown:
-# the gateway's peak RSS. vsftpd refuses root, so the script uses its own local user (FTP_USER,
+# the gateway's peak RSS, and (reference only) the upload through a second gateway with
+# `--etag-hash none`: what the MD5 ETag, most of the gateway's CPU on uploads, costs. vsftpd refuses root, so the script uses its own local user (FTP_USER,
 # default gwbench; created with useradd if missing, a random password set with chpasswd each run,
 # home /home/FTP_USER). Only 127.0.0.1 is used; every process this script starts is stopped by its PID.
 # Needs: vsftpd (apt), curl, rclone, python3, dotnet; root (useradd/chpasswd).
@@ -103,29 +104,40 @@ wait_port "$GW_PORT" || die "the gateway did not start: $(cat "$WORK/gateway.log
 GW_URL=http://127.0.0.1:$GW_PORT/gateway
 RSS_START=$(vm_kib "$GW_PID" VmRSS)
 warm_up "$GW_URL/warm-up.bin"
+NE_PORT=$(free_port)
+# shellcheck disable=SC2086 # GATEWAY_FLAGS is a word list on purpose
+"$GATEWAY" serve s3 "ftp:$FTP_USER@127.0.0.1:$FTP_PORT$FTP_HOME/bench" --addr "127.0.0.1:$NE_PORT" --no-auth --etag-hash none ${GATEWAY_FLAGS:-} >"$WORK/gateway-noetag.log" 2>&1 &
+NE_PID=$!; PIDS+=("$NE_PID")
+wait_port "$NE_PORT" || die "the second gateway did not start: $(cat "$WORK/gateway-noetag.log")"
+NE_URL=http://127.0.0.1:$NE_PORT/gateway
+warm_up "$NE_URL/warm-up.bin"
 
 # ---------------------------------------------------------------- rounds
 curl_mbps() { awk '{ if ($2 > 0) printf "%.1f", $1 / $2 / 1e6; else print "n/a" }'; }
 # timed CMD...: prints CMD's wall seconds; a failing CMD fails the run (use as t=$(timed …), not nested).
 timed() { local t0 t1; t0=$(now); "$@" >/dev/null || die "failed: ${*:1:3}"; t1=$(now); elapsed "$t0" "$t1" %.3f; }
-GW_UP=() GW_DN=() CU_UP=() CU_DN=() RC_UP=() RC_DN=()
+GW_UP=() GW_DN=() CU_UP=() CU_DN=() RC_UP=() RC_DN=() NE_UP=()
 for round in $(seq 1 "$REPEAT"); do
   GW_UP+=("$(curl -sS --noproxy '*' --fail -o /dev/null -T "$FILE" -H 'Expect:' -w '%{size_upload} %{time_total}\n' "$GW_URL/obj-$round.bin" | curl_mbps)")
   cmp -s "$FILE" "$FTP_HOME/bench/gateway/obj-$round.bin" || die "the gateway stored a different file"
   CU_UP+=("$(curl -sS --noproxy '*' --fail --netrc-file "$WORK/vsftpd/netrc" -T "$FILE" -w '%{size_upload} %{time_total}\n' "$FTP_URL/curl/obj-$round.bin" | curl_mbps)")
+  NE_UP+=("$(curl -sS --noproxy '*' --fail -o /dev/null -T "$FILE" -H 'Expect:' -w '%{size_upload} %{time_total}\n' "$NE_URL/noetag-$round.bin" | curl_mbps)")
+  cmp -s "$FILE" "$FTP_HOME/bench/gateway/noetag-$round.bin" || die "the second gateway stored a different file"
   t=$(timed "${RCLONE_ENV[@]}" rclone copyto -q "$FILE" ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin"); RC_UP+=("$(mbps "$BYTES" "$t")")
   GW_DN+=("$(curl -sS --noproxy '*' --fail -o /dev/null -w '%{size_download} %{time_total}\n' "$GW_URL/obj-$round.bin" | curl_mbps)")
   CU_DN+=("$(curl -sS --noproxy '*' --fail --netrc-file "$WORK/vsftpd/netrc" -o /dev/null -w '%{size_download} %{time_total}\n' "$FTP_URL/curl/obj-$round.bin" | curl_mbps)")
   t=$(timed "${RCLONE_ENV[@]}" rclone cat ":ftp:$FTP_HOME/bench/rclone/obj-$round.bin"); RC_DN+=("$(mbps "$BYTES" "$t")")
-  log "round $round: upload gateway ${GW_UP[-1]} / curl ${CU_UP[-1]} / rclone ${RC_UP[-1]} MB/s; download ${GW_DN[-1]} / ${CU_DN[-1]} / ${RC_DN[-1]} MB/s"
-  rm -f "$FTP_HOME/bench/gateway/obj-$round.bin" "$FTP_HOME/bench/curl/obj-$round.bin" "$FTP_HOME/bench/rclone/obj-$round.bin"
+  log "round $round: upload gateway ${GW_UP[-1]} / curl ${CU_UP[-1]} / rclone ${RC_UP[-1]} (no ETag: ${NE_UP[-1]}) MB/s; download ${GW_DN[-1]} / ${CU_DN[-1]} / ${RC_DN[-1]} MB/s"
+  rm -f "$FTP_HOME/bench/gateway/obj-$round.bin" "$FTP_HOME/bench/gateway/noetag-$round.bin" "$FTP_HOME/bench/curl/obj-$round.bin" "$FTP_HOME/bench/rclone/obj-$round.bin"
 done
 HWM=$(vm_kib "$GW_PID" VmHWM)
 GW_CPU=$(cpu_seconds "$GW_PID")
 stop_pid "$GW_PID"
+stop_pid "$NE_PID"
 
 # ---------------------------------------------------------------- summary
 M_GU=$(median "${GW_UP[@]}") M_CU=$(median "${CU_UP[@]}") M_RU=$(median "${RC_UP[@]}")
+M_NE=$(median "${NE_UP[@]}")
 M_GD=$(median "${GW_DN[@]}") M_CD=$(median "${CU_DN[@]}") M_RD=$(median "${RC_DN[@]}")
 verdict_ge() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r >= t) print "ok"; else print "MISSED" }'; }
 row() { printf '%-36s %10s %10s %7s %8s  %s\n' "$@"; }
@@ -139,5 +151,6 @@ row() { printf '%-36s %10s %10s %7s %8s  %s\n' "$@"; }
   row "download MB/s (vs curl ftp://)" "$M_GD" "$M_CD" "$(ratio "$M_GD" "$M_CD")" ">=0.90" "$(verdict_ge "$(ratio "$M_GD" "$M_CD")" 0.90)"
   row "upload MB/s (vs rclone copyto)" "$M_GU" "$M_RU" "$(ratio "$M_GU" "$M_RU")" ">=1.00" "$(verdict_ge "$(ratio "$M_GU" "$M_RU")" 1.00)"
   row "download MB/s (vs rclone cat)" "$M_GD" "$M_RD" "$(ratio "$M_GD" "$M_RD")" ">=1.00" "$(verdict_ge "$(ratio "$M_GD" "$M_RD")" 1.00)"
+  row "upload MB/s, --etag-hash none (curl)" "$M_NE" "$M_CU" "$(ratio "$M_NE" "$M_CU")" "-" "reference only: ${NE_UP[*]}"
   echo "gateway: RSS at start $((RSS_START >> 10)) MiB, peak $((HWM >> 10)) MiB, CPU ${GW_CPU}s"
 } | tee "$WORK/summary-$(date -u +%Y%m%dT%H%M%SZ).txt"
