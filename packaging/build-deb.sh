@@ -2,7 +2,7 @@
 # Builds dist/gateway_<version>_<arch>.deb with dpkg-deb from the published binary:
 #   packaging/build-deb.sh [linux-x64|linux-arm64]
 # It runs packaging/publish.sh for that runtime first (an incremental publish when nothing changed;
-# PUBLISH_R2R=false is passed on), unless NO_PUBLISH=1 and dist/<rid>/gateway exists.
+# PUBLISH_AOT and PUBLISH_R2R are passed on), unless NO_PUBLISH=1 and dist/<rid>/gateway exists.
 # The package installs /usr/bin/gateway, the systemd units gateway-restic.service and
 # gateway-s3.service (not enabled), /etc/gateway/{gateway.conf,restic.env,s3.env} (conffiles), and
 # makes the system user `gateway` on install.

@@ -25,8 +25,35 @@ internal static class GatewayBinary
         }
     }
 
-    /// <summary>The command line that starts the gateway: dotnet, then gateway.dll.</summary>
-    public static IReadOnlyList<string> CommandPrefix => [Dotnet, Dll];
+    /// <summary>
+    /// A gateway executable to test instead of the build output, e.g. the published single-file or
+    /// NativeAOT binary: GATEWAY_BIN=dist/gateway (a relative path is taken from the repository root).
+    /// </summary>
+    public static string? Executable { get; } = LocateExecutable();
+
+    /// <summary>The command line that starts the gateway: the GATEWAY_BIN executable, or dotnet then gateway.dll.</summary>
+    public static IReadOnlyList<string> CommandPrefix => Executable is { } bin ? [bin] : [Dotnet, Dll];
+
+    /// <summary>The program of <see cref="CommandPrefix"/>.</summary>
+    public static string FileName => CommandPrefix[0];
+
+    /// <summary>The arguments of <see cref="CommandPrefix"/> that come before the gateway's own.</summary>
+    public static IReadOnlyList<string> LeadingArguments => CommandPrefix.Skip(1).ToArray();
+
+    /// <summary><see cref="CommandPrefix"/> quoted for a /bin/sh script (the paths hold no single quote).</summary>
+    public static string ShellCommand => string.Join(' ', CommandPrefix.Select(a => $"'{a}'"));
+
+    private static string? LocateExecutable()
+    {
+        var bin = Environment.GetEnvironmentVariable("GATEWAY_BIN");
+        if (string.IsNullOrEmpty(bin))
+        {
+            return null;
+        }
+
+        var path = Path.IsPathRooted(bin) ? bin : Path.Combine(RepositoryRoot() ?? Environment.CurrentDirectory, bin);
+        return File.Exists(path) ? Path.GetFullPath(path) : throw new InvalidOperationException($"GATEWAY_BIN={bin} does not exist");
+    }
 
     private static string Locate()
     {

@@ -161,7 +161,7 @@ public sealed class TransferCommandTests
         var output = temp.Sub($"cat-{Guid.NewGuid():N}.out");
         var result = await ProcessRunner.RunAsync(
             "/bin/sh",
-            ["-c", "out=\"$1\"; shift; exec \"$@\" > \"$out\"", "sh", output, GatewayBinary.Dotnet, GatewayBinary.Dll, "cat", .. args],
+            ["-c", "out=\"$1\"; shift; exec \"$@\" > \"$out\"", "sh", output, .. GatewayBinary.CommandPrefix, "cat", .. args],
             new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" });
         Assert.True(result.Succeeded, result.Describe());
         return await File.ReadAllBytesAsync(output);

@@ -5,8 +5,8 @@ internal static class GatewayCli
 {
     public static Task<ProcessResult> RunAsync(string[] args, string? standardInput = null, TimeSpan? timeout = null) =>
         ProcessRunner.RunAsync(
-            GatewayBinary.Dotnet,
-            [GatewayBinary.Dll, .. args],
+            GatewayBinary.FileName,
+            [.. GatewayBinary.LeadingArguments, .. args],
             new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" },
             timeout: timeout ?? TimeSpan.FromSeconds(90),
             standardInput: standardInput);

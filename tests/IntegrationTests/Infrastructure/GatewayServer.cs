@@ -78,7 +78,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             args.Add("127.0.0.1:0");
         }
 
-        var startInfo = new ProcessStartInfo(GatewayBinary.Dotnet)
+        var startInfo = new ProcessStartInfo(GatewayBinary.FileName)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -86,8 +86,7 @@ internal sealed partial class GatewayServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
-        startInfo.ArgumentList.Add(GatewayBinary.Dll);
-        foreach (var a in args)
+        foreach (var a in GatewayBinary.LeadingArguments.Concat(args))
         {
             startInfo.ArgumentList.Add(a);
         }

@@ -19,9 +19,9 @@ public sealed class DockerEntrypointTests : IDisposable
     public DockerEntrypointTests()
     {
         _data = _temp.Dir("data");
-        // GATEWAY is one executable: a wrapper that execs `dotnet gateway.dll`, so the script's PID stays the server's.
+        // GATEWAY is one executable: a wrapper that execs `dotnet gateway.dll` (or GATEWAY_BIN), so the script's PID stays the server's.
         _gateway = _temp.Sub("gateway");
-        File.WriteAllText(_gateway, $"#!/bin/sh\nexec '{GatewayBinary.Dotnet}' '{GatewayBinary.Dll}' \"$@\"\n");
+        File.WriteAllText(_gateway, $"#!/bin/sh\nexec {GatewayBinary.ShellCommand} \"$@\"\n");
         File.SetUnixFileMode(_gateway, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
     }
 

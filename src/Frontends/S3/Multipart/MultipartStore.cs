@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using VfsGateway.Vfs;
 using VfsGateway.Vfs.Metadata;
 
@@ -15,7 +16,6 @@ namespace VfsGateway.Frontends.S3.Multipart;
 internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider time)
 {
     private const string UploadFile = "upload.json";
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
 
     public string Root { get; } = root;
 
@@ -40,7 +40,7 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
             metadata.Checksums.Count > 0 ? new(metadata.Checksums, StringComparer.Ordinal) : null);
         var dir = Path.Combine(Root, id);
         Directory.CreateDirectory(dir);
-        await WriteJsonAsync(Path.Combine(dir, UploadFile), upload, ct).ConfigureAwait(false);
+        await WriteJsonAsync(Path.Combine(dir, UploadFile), upload, MultipartJsonContext.Default.StagedUpload, ct).ConfigureAwait(false);
         return upload;
     }
 
@@ -54,7 +54,7 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
 
         try
         {
-            return await ReadJsonAsync<StagedUpload>(Path.Combine(Root, uploadId!, UploadFile), ct).ConfigureAwait(false);
+            return await ReadJsonAsync(Path.Combine(Root, uploadId!, UploadFile), MultipartJsonContext.Default.StagedUpload, ct).ConfigureAwait(false);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException or JsonException)
         {
@@ -90,7 +90,7 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
 
             var part = new StagedPart(partNumber, Convert.ToHexStringLower(md5), size, time.GetUtcNow(), checksum?.Invoke());
             File.Move(temp, final, overwrite: true);
-            await WriteJsonAsync(final + ".json", part, ct).ConfigureAwait(false);
+            await WriteJsonAsync(final + ".json", part, MultipartJsonContext.Default.StagedPart, ct).ConfigureAwait(false);
             return part;
         }
         catch (Exception e) when (e is DirectoryNotFoundException or FileNotFoundException)
@@ -114,7 +114,7 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
         {
             try
             {
-                var part = await ReadJsonAsync<StagedPart>(file, ct).ConfigureAwait(false);
+                var part = await ReadJsonAsync(file, MultipartJsonContext.Default.StagedPart, ct).ConfigureAwait(false);
                 if (part is not null)
                 {
                     parts.Add(part);
@@ -176,24 +176,24 @@ internal sealed class MultipartStore(string root, TimeSpan expiry, TimeProvider 
     private string PartPath(string uploadId, int partNumber) =>
         Path.Combine(Root, uploadId, partNumber.ToString("00000", CultureInfo.InvariantCulture) + ".part");
 
-    private static async Task WriteJsonAsync<T>(string path, T value, CancellationToken ct)
+    private static async Task WriteJsonAsync<T>(string path, T value, JsonTypeInfo<T> type, CancellationToken ct)
     {
         var temp = path + ".tmp" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(4));
         var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 4096, FileOptions.Asynchronous);
         await using (stream.ConfigureAwait(false))
         {
-            await JsonSerializer.SerializeAsync(stream, value, Json, ct).ConfigureAwait(false);
+            await JsonSerializer.SerializeAsync(stream, value, type, ct).ConfigureAwait(false);
         }
 
         File.Move(temp, path, overwrite: true);
     }
 
-    private static async Task<T?> ReadJsonAsync<T>(string path, CancellationToken ct)
+    private static async Task<T?> ReadJsonAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken ct)
     {
         var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.Asynchronous);
         await using (stream.ConfigureAwait(false))
         {
-            return await JsonSerializer.DeserializeAsync<T>(stream, Json, ct).ConfigureAwait(false);
+            return await JsonSerializer.DeserializeAsync(stream, type, ct).ConfigureAwait(false);
         }
     }
 }

@@ -21,8 +21,8 @@ public sealed class GatewayS3Fixture : S3Fixture
         var data = Path.Combine(Directory, "data");
         System.IO.Directory.CreateDirectory(data);
         return ServerProcess.StartAsync(
-            GatewayBinary.Dotnet,
-            [GatewayBinary.Dll, "serve", "s3", "local:" + data, "--auth-key", $"{AccessKey},{SecretKey}", "--addr", $"127.0.0.1:{port}"],
+            GatewayBinary.FileName,
+            [.. GatewayBinary.LeadingArguments, "serve", "s3", "local:" + data, "--auth-key", $"{AccessKey},{SecretKey}", "--addr", $"127.0.0.1:{port}"],
             port,
             new Dictionary<string, string?> { ["DOTNET_NOLOGO"] = "1" });
     }

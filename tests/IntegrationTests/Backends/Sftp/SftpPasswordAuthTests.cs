@@ -70,7 +70,8 @@ public sealed class SftpPasswordAuthTests
 
     internal static string Apphost()
     {
-        var apphost = Path.Combine(Path.GetDirectoryName(GatewayBinary.Dll)!, "gateway");
+        // A GATEWAY_BIN executable is the apphost itself.
+        var apphost = GatewayBinary.Executable ?? Path.Combine(Path.GetDirectoryName(GatewayBinary.Dll)!, "gateway");
         Assert.True(File.Exists(apphost), $"the apphost {apphost} was not built next to gateway.dll");
         return apphost;
     }

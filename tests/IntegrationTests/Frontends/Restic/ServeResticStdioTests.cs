@@ -51,7 +51,7 @@ public sealed class ServeResticStdioTests
         File.WriteAllText(script, $"""
             #!/bin/sh
             echo "$$ $*" >> '{invocations}'
-            exec '{GatewayBinary.Dotnet}' '{GatewayBinary.Dll}' "$@"
+            exec {GatewayBinary.ShellCommand} "$@"
 
             """);
         File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
