@@ -36,7 +36,7 @@ public sealed class BucketKeysTests
         await using var azurite = await AzuriteServer.StartAsync();
         await using var gateway = await GatewayServer.StartAsync(
             "serve", "s3", "azureblob:", "--auth-key", $"{AccessKey},{SecretKey}", "--azureblob-use-emulator", "--azureblob-endpoint", azurite.Endpoint, "--dir-cache-time", dirCacheTime);
-        var cli = new AwsCli(AwsCli.Require(), gateway.BaseUrl, AccessKey, SecretKey, () => $"gateway log:\n{gateway.Stderr}");
+        var cli = new AwsCli(AwsCli.V2, gateway.BaseUrl, AccessKey, SecretKey, () => $"gateway log:\n{gateway.Stderr}");
 
         await RoundTripAsync(cli, temp, async (key, body) =>
         {
@@ -66,8 +66,8 @@ public sealed class BucketKeysTests
 
             """);
         await using var gateway = await GatewayServer.StartAsync("serve", "s3", "back:", "--config", config, "--auth-key", $"{AccessKey},{SecretKey}");
-        var cli = new AwsCli(AwsCli.Require(), gateway.BaseUrl, AccessKey, SecretKey, () => $"gateway log:\n{gateway.Stderr}\ns3rver log:\n{s3rver.Log}");
-        var direct = new AwsCli(AwsCli.Require(), $"http://127.0.0.1:{port}", "S3RVER", "S3RVER");
+        var cli = new AwsCli(AwsCli.V2, gateway.BaseUrl, AccessKey, SecretKey, () => $"gateway log:\n{gateway.Stderr}\ns3rver log:\n{s3rver.Log}");
+        var direct = new AwsCli(AwsCli.V2, $"http://127.0.0.1:{port}", "S3RVER", "S3RVER");
 
         await RoundTripAsync(cli, temp, async (key, body) =>
         {

@@ -14,7 +14,7 @@ namespace VfsGateway.UnitTests.Frontends.S3;
 public sealed class MultipartStoreFormatTests : IDisposable
 {
     private const string UploadId = "0123456789abcdef0123456789abcdef";
-    private readonly TempDirectory _dir = new();
+    private readonly TempDir _dir = new("mpstore");
     private readonly MultipartStore _store;
 
     public MultipartStoreFormatTests()

@@ -73,7 +73,7 @@ public sealed class S3RequestTests
 
     [Theory]
     [InlineData("GET", "/bucket?acl")]
-    [InlineData("PUT", "/bucket?versioning")]
+    [InlineData("PUT", "/bucket?lifecycle")]
     [InlineData("GET", "/bucket?policy")]
     [InlineData("GET", "/bucket?tagging")]
     [InlineData("PATCH", "/bucket/key")]
