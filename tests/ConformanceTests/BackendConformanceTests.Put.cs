@@ -285,7 +285,7 @@ public abstract partial class BackendConformanceTests
         var entry = await Backend.PutAsync(P("large"), new PatternStream(size, seed: 42), new PutOptions(knownLength ? size : null), Ct);
 
         Assert.Equal(size, entry.Size);
-        Assert.Equal(size, (await Backend.StatAsync(P("large"), Ct)).Size);
+        Assert.Equal(size, await SettledSizeAsync("large", size));
         var stream = await Backend.OpenReadAsync(P("large"), null, Ct);
         await using (stream)
         {
@@ -302,6 +302,22 @@ public abstract partial class BackendConformanceTests
         var want = new byte[200];
         pattern.ReadExactly(want);
         Assert.Equal(want, tail);
+    }
+
+    /// <summary>The stored size, after waiting up to the fixture's <see cref="BackendFixture.PutSettleTime"/> for it to reach <paramref name="expected"/>.</summary>
+    private async Task<long> SettledSizeAsync(string path, long expected)
+    {
+        var deadline = DateTime.UtcNow + Fixture.PutSettleTime;
+        while (true)
+        {
+            var size = (await Backend.StatAsync(P(path), Ct)).Size;
+            if (size == expected || DateTime.UtcNow >= deadline)
+            {
+                return size;
+            }
+
+            await Task.Delay(50, Ct);
+        }
     }
 
     private void AssertCloseTo(DateTimeOffset expected, DateTimeOffset actual) =>
