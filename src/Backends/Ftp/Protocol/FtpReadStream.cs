@@ -1,3 +1,5 @@
+using VfsGateway.Vfs;
+
 namespace VfsGateway.Backends.Ftp.Protocol;
 
 /// <summary>
@@ -6,7 +8,7 @@ namespace VfsGateway.Backends.Ftp.Protocol;
 /// like a complete file). Disposing early closes the data connection and ABORs. The pooled
 /// connection is given back (or, when broken, discarded) on dispose.
 /// </summary>
-internal sealed class FtpReadStream : Stream
+internal sealed class FtpReadStream : ReadOnlyStream
 {
     private readonly FtpSession _session;
     private readonly FtpDataChannel _channel;
@@ -31,18 +33,6 @@ internal sealed class FtpReadStream : Stream
     public Func<Exception, Exception> MapError { get; init; } = e => e;
 
     public override bool CanRead => !_disposed;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
@@ -81,21 +71,6 @@ internal sealed class FtpReadStream : Stream
         _remaining -= read;
         return read;
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-        ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override async ValueTask DisposeAsync()
     {
