@@ -19,6 +19,9 @@ if [ "${NO_PUBLISH:-}" != 1 ] || [ ! -x "dist/$rid/gateway" ]; then
 fi
 # The package's version is the program's (`gateway version` shows the same, plus the commit).
 version="$(dotnet msbuild src/Cli -nologo -getProperty:Version </dev/null)"
+# The package's files and DEBIAN/ get their modes from install -m and this umask, never from the caller's
+# (dpkg-deb refuses a control directory that is not 0755..0775).
+umask 022
 root="$(mktemp -d)"
 chmod 0755 "$root"
 trap 'rm -rf "$root"' EXIT

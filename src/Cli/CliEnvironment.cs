@@ -33,6 +33,9 @@ internal sealed record CliEnvironment
     /// <summary>Reads one line from the terminal without echoing it; null at end of input.</summary>
     public Func<string?> ReadSecretLine { get; init; } = () => null;
 
+    /// <summary>Adds bits to the process umask (serve restic: rest-server's file modes); tests that run commands in-process leave the test process's umask alone.</summary>
+    public Action<int> RestrictUmask { get; init; } = bits => Commands.ProcessUmask.Restrict(bits);
+
     /// <summary>The real process, with every built-in backend.</summary>
     public static CliEnvironment System() => new()
     {

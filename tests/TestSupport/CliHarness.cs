@@ -19,6 +19,9 @@ internal sealed class CliHarness
 
     public Queue<string?> SecretLines { get; } = new();
 
+    /// <summary>The bits serve restic added to the umask (recorded, not applied: the umask is the whole test process's).</summary>
+    public int? UmaskBits { get; private set; }
+
     public CliEnvironment Environment => new()
     {
         Out = Out,
@@ -28,6 +31,7 @@ internal sealed class CliHarness
         Registry = Backends.Registry,
         IsInteractive = Interactive,
         ReadSecretLine = () => SecretLines.Count > 0 ? SecretLines.Dequeue() : null,
+        RestrictUmask = bits => UmaskBits = bits,
     };
 
     public Task<int> RunAsync(params string[] args) => GatewayCli.RunAsync(args, Environment);

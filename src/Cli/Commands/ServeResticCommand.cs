@@ -130,7 +130,7 @@ internal sealed class ServeResticCommand
         var http = _http.Options(parse, remote, stdio);
 
         // rest-server's file modes: 0600/0700, or 0660/0770 for --group-accessible-repos.
-        ProcessUmask.Restrict(parse.GetValue(_groupAccessible) ? 0b000_000_111 : 0b000_111_111);
+        _env.RestrictUmask(parse.GetValue(_groupAccessible) ? 0b000_000_111 : 0b000_111_111);
 
         using var loggerFactory = _http.CreateLoggerFactory(parse, stdio: stdio);
         var vfsOptions = _vfs.Options(parse, remote.Display);

@@ -34,6 +34,7 @@ public sealed partial class ServeResticCommandTests
         await cts.CancelAsync();
         Assert.Equal(0, await run.WaitAsync(Timeout));
         Assert.Contains("\"POST /repo/?create=true HTTP/1.1\" 200 ", harness.Out.Text, StringComparison.Ordinal);
+        Assert.Equal(0b000_111_111, harness.UmaskBits); // rest-server's 0600/0700
     }
 
     [Fact]
