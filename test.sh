@@ -22,10 +22,11 @@ log() { printf '[test.sh] %s\n' "$*" >&2; }
 # ---------------------------------------------------------------- tools
 # command (or path: a file or package directory) -> Debian package; the integration tests fail
 # (never skip) when one is missing. /usr/bin/aws is Debian's aws-cli v2 (the `aws` on PATH may be
-# the machine's pip aws-cli 1.x, which the tests also use); boto3 must import under /usr/bin/python3.
+# the machine's pip aws-cli 1.x, which the tests also use); boto3 and azure.storage.blob must import under /usr/bin/python3.
 declare -A PACKAGE_OF=([restic]=restic [rclone]=rclone [htpasswd]=apache2-utils [openssl]=openssl [curl]=curl
                        [ssh]=openssh-client [sshd]=openssh-server [/usr/lib/openssh/sftp-server]=openssh-sftp-server
-                       [/usr/bin/aws]=awscli [s3cmd]=s3cmd [/usr/lib/python3/dist-packages/boto3]=python3-boto3)
+                       [/usr/bin/aws]=awscli [s3cmd]=s3cmd [/usr/lib/python3/dist-packages/boto3]=python3-boto3
+                       [/usr/lib/python3/dist-packages/azure/storage/blob]=python3-azure)
 missing=()
 for tool in "${!PACKAGE_OF[@]}"; do
   command -v "$tool" >/dev/null 2>&1 || [ -x "$tool" ] || missing+=("${PACKAGE_OF[$tool]}")
