@@ -4,8 +4,8 @@ namespace VfsGateway.Vfs;
 /// The boilerplate of the backends' (and the Vfs's own) read streams, written once: never writable,
 /// Flush a no-op, the array ReadAsync routed to the Memory overload. Subclasses implement
 /// ReadAsync(Memory) and, when they can, a synchronous Read, seeking, Length and Position (by default:
-/// not seekable, no length, and Read blocks on the asynchronous path). The S3 frontend's request-body
-/// streams use it too.
+/// not seekable, no length, and Read blocks on the asynchronous path). The frontends' verified request
+/// bodies (VerifiedBodyStream) use it too.
 /// </summary>
 public abstract class ReadOnlyStream : Stream
 {

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Http;
 using VfsGateway.Vfs;
@@ -79,7 +78,7 @@ public sealed partial class ResticFrontend
         var cancellationToken = context.RequestAborted;
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var body = new UploadStream(context.Request.Body, context.Request.ContentLength, hash, null, null);
-        await DrainAsync(body, cancellationToken).ConfigureAwait(false);
+        await body.DrainAsync(cancellationToken).ConfigureAwait(false);
 
         var identical = body.BytesRead == existing.Size;
         if (identical)
@@ -150,21 +149,6 @@ public sealed partial class ResticFrontend
         context.Response.ContentType = "text/plain; charset=utf-8";
         context.Response.Headers.XContentTypeOptions = "nosniff";
         return WriteBytesAsync(context, System.Text.Encoding.UTF8.GetBytes(message + "\n"));
-    }
-
-    private static async Task DrainAsync(Stream stream, CancellationToken cancellationToken)
-    {
-        var buffer = ArrayPool<byte>.Shared.Rent(StreamCopier.DefaultBufferSize);
-        try
-        {
-            while (await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false) > 0)
-            {
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
 
     private async Task<byte[]> HashStoredAsync(VfsPath path, CancellationToken cancellationToken)

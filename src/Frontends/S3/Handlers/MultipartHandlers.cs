@@ -52,7 +52,7 @@ internal sealed partial class MultipartHandlers(S3Context c)
         var mode = S3Checksums.ModeOf(upload.Metadata);
         var body = S3Body.Open(r, S3Body.MaxObjectSize, computeMd5: false, mode?.Algorithm);
         Func<string?>? partChecksum = mode is null ? null : () => body.VerifiedChecksum?.Value;
-        var part = await c.Uploads.PutPartAsync(upload, partNumber, body, body.ExpectedLength, partChecksum, ct).ConfigureAwait(false);
+        var part = await c.Uploads.PutPartAsync(upload, partNumber, body, body.DeclaredLength, partChecksum, ct).ConfigureAwait(false);
         r.Context.Response.Headers.ETag = part.ETag;
         if (body.VerifiedChecksum is { } checksum)
         {

@@ -139,7 +139,7 @@ internal sealed class ObjectHandlers(S3Context c)
         var headers = S3Metadata.StoredHeadersOf(r);
         ObjectMetadata? stored = null;
         var options = new PutOptions(
-            body.ExpectedLength,
+            body.DeclaredLength,
             S3Metadata.ModTimeOf(userMetadata),
             contentType,
             userMetadata.Count > 0 ? userMetadata : null)
