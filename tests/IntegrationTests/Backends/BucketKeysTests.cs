@@ -274,7 +274,9 @@ public sealed class BucketKeysTests
         Assert.Equal(folder, await File.ReadAllTextAsync(read));
         await seenInStorage("dir/", folder);
 
-        // boto3 streams a file object to a trailing-slash key in two parts (5 MiB threshold and chunks).
+        // boto3 streams a file object to a trailing-slash key in two parts (5 MiB threshold and chunks;
+        // a refused CreateMultipartUpload fails the upload). Its ETag is not checked: through the
+        // frontend's staging the s3 backend stores one put and reports the server's ETag (docs/s3.md).
         var stream = string.Concat(Enumerable.Repeat("stream-", 900_000));
         var boto = await ProcessRunner.RunAsync(
             Frontends.S3.S3Clients.DebianPython,
@@ -291,7 +293,6 @@ public sealed class BucketKeysTests
                 body = b"stream-" * 900000
                 s3.upload_fileobj(io.BytesIO(body), "keys", "stream/", Config=TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024, max_concurrency=1))
                 head = s3.head_object(Bucket="keys", Key="stream/")
-                assert head["ETag"].endswith('-2"'), head["ETag"]
                 assert head["ContentLength"] == len(body), head["ContentLength"]
                 assert s3.get_object(Bucket="keys", Key="stream/")["Body"].read() == body
                 print("stream ok")
