@@ -7,7 +7,7 @@ namespace VfsGateway.Vfs;
 /// capability interfaces (<see cref="IServerSideCopy"/>, <see cref="IServerSideMove"/>,
 /// <see cref="IRecursiveList"/>, <see cref="IAbout"/>), discovered once into <see cref="Features"/>.
 /// Bucket-based backends also take directory keys ("dir/", <see cref="VfsPath.AsDirectoryKey"/>) in
-/// stat, read, put, delete and copy: the object stored under that name; others never get one.
+/// stat, read, put, delete, copy and multipart uploads: the object stored under that name; others never get one.
 /// </summary>
 public interface IBackend : IAsyncDisposable
 {

@@ -95,6 +95,32 @@ public readonly record struct VfsPath : IComparable<VfsPath>
     }
 
     /// <summary>
+    /// Parses a key as a bucket-based store names it (relative to the remote's root), strictly: a
+    /// key ending in one '/' is the directory key of the rest (<see cref="AsDirectoryKey"/>); a
+    /// leading '/', a second trailing '/' and every segment <see cref="TryParse"/> refuses make it
+    /// a key no path can name (false), since trimming them would alias another key.
+    /// </summary>
+    public static bool TryParseKey(string key, out VfsPath result, out string error)
+    {
+        var directoryKey = key.EndsWith('/');
+        var body = directoryKey ? key[..^1] : key;
+        if (body.StartsWith('/') || body.EndsWith('/') || (directoryKey && body.Length == 0))
+        {
+            result = Root;
+            error = $"'{key}' has an empty segment";
+            return false;
+        }
+
+        if (!TryParse(body, out result, out error))
+        {
+            return false;
+        }
+
+        result = directoryKey ? result.AsDirectoryKey() : result;
+        return true;
+    }
+
+    /// <summary>
     /// The key "dir/" of this directory: on a bucket-based backend (<see cref="BackendFeatures.BucketBased"/>)
     /// an object of its own, stored under the directory's name with a trailing '/' (what S3 clients
     /// and consoles create as a folder, possibly with content), independent of the keys below it.

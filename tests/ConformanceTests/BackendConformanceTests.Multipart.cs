@@ -257,6 +257,47 @@ public abstract partial class BackendConformanceTests
     }
 
     /// <summary>The capability, or a skip when the fixture declares it missing (then it must be missing: see the declaration test).</summary>
+    [ConformanceFact]
+    public async Task Multipart_DirectoryKey_IsAnUploadOfItsOwn_CompletedNextToTheKeysBelow()
+    {
+        if (!BucketBased || !Fixture.Supports(UnsupportedFeatures.IndependentKeys))
+        {
+            throw new SkipException("only bucket-based storage holds a directory key (\"dir/\") with content");
+        }
+
+        var mp = MultipartOrSkip();
+        var dirKey = P("d").AsDirectoryKey();
+        await PutBytesAsync("d/x", Bytes(5, seed: 3));
+        var upload = await mp.BeginAsync(dirKey, NoMetadata, Ct);
+        var namesake = await mp.BeginAsync(P("d"), NoMetadata, Ct);
+        var parts = new[] { Bytes(NonLastPart(5000), seed: 1), Bytes(7, seed: 2) };
+        var put1 = await PutPartAsync(mp, dirKey, upload.UploadId, 1, parts[0]);
+        var put2 = await PutPartAsync(mp, dirKey, upload.UploadId, 2, parts[1]);
+
+        // Each id answers for its own key only, and the listing tells the two keys apart.
+        await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await mp.GetUploadAsync(P("d"), upload.UploadId, Ct));
+        await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await mp.GetUploadAsync(dirKey, namesake.UploadId, Ct));
+        Assert.Equal([(P("d"), namesake.UploadId), (dirKey, upload.UploadId)], (await mp.ListUploadsAsync(VfsPath.Root, Ct).ToListAsync(Ct)).Select(u => (u.Path, u.UploadId)));
+        var got = await mp.GetUploadAsync(dirKey, upload.UploadId, Ct);
+        Assert.Equal((dirKey, upload.UploadId), (got.Path, got.UploadId));
+        Assert.Equal([1, 2], (await mp.ListPartsAsync(dirKey, upload.UploadId, Ct).ToListAsync(Ct)).Select(p => p.PartNumber));
+
+        var entry = await mp.CompleteAsync(dirKey, upload.UploadId, [new(1, put1.ETag), new(2, put2.ETag)], null, Ct);
+
+        byte[] expected = [.. parts[0], .. parts[1]];
+        Assert.Equal((dirKey, (long)expected.Length), (entry.Path, entry.Size));
+        Assert.Equal(expected.Length, (await Backend.StatAsync(dirKey, Ct)).Size);
+        Assert.Equal(expected, await ReadAsync(Backend.OpenReadAsync(dirKey, null, Ct)));
+        var inD = await Backend.ListAsync(P("d"), Ct).ToListAsync(Ct);
+        Assert.Equal((long)expected.Length, Assert.Single(inD, e => e.Path.IsDirectoryKey).Size);
+        Assert.Equal(["x"], inD.Where(e => !e.Path.IsDirectoryKey).Select(e => e.Name));
+        Assert.Equal(Bytes(5, seed: 3), await ReadAsync("d/x"));
+        await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await mp.GetUploadAsync(dirKey, upload.UploadId, Ct));
+        await mp.AbortAsync(P("d"), namesake.UploadId, Ct);
+        Assert.Empty(await mp.ListUploadsAsync(VfsPath.Root, Ct).ToListAsync(Ct));
+        await Backend.DeleteAsync(dirKey, Ct);
+    }
+
     private IMultipartUploads MultipartOrSkip()
     {
         if (!Fixture.Supports(UnsupportedFeatures.Multipart))
@@ -267,10 +308,13 @@ public abstract partial class BackendConformanceTests
         return Backend.Features.Multipart ?? throw new InvalidOperationException("the fixture declares multipart support but the backend has no IMultipartUploads");
     }
 
-    private async Task<UploadedPart> PutPartAsync(IMultipartUploads mp, string path, string uploadId, int partNumber, byte[] data)
+    private Task<UploadedPart> PutPartAsync(IMultipartUploads mp, string path, string uploadId, int partNumber, byte[] data) =>
+        PutPartAsync(mp, P(path), uploadId, partNumber, data);
+
+    private async Task<UploadedPart> PutPartAsync(IMultipartUploads mp, VfsPath path, string uploadId, int partNumber, byte[] data)
     {
         using var content = new MemoryStream(data, writable: false);
-        return await mp.PutPartAsync(P(path), uploadId, partNumber, content, data.Length, Ct);
+        return await mp.PutPartAsync(path, uploadId, partNumber, content, data.Length, Ct);
     }
 
     /// <summary>A non-last part's size: <paramref name="size"/>, or more where the server enforces a minimum.</summary>

@@ -24,7 +24,7 @@ internal sealed partial class AzureBlobBackend : IServerSideCopy, IRecursiveList
                 await operation.WaitForCompletionAsync(TimeSpan.FromMilliseconds(500), cancellationToken).ConfigureAwait(false);
             }
 
-            ForgetListed(target.Name);
+            ForgetListed(BlobName(target));
             var properties = await target.GetPropertiesAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
             if (properties.Value.CopyStatus is CopyStatus.Failed or CopyStatus.Aborted)
             {

@@ -34,7 +34,7 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
     public async ValueTask<ObjectMetadata?> GetMetadataAsync(Entry file, CancellationToken cancellationToken)
     {
         var blob = BlobOf(file.Path, forWrite: false);
-        if (file.ETag is { } wanted && _listed.TryGetValue(blob.Name, out var known) && known.ETag == wanted)
+        if (file.ETag is { } wanted && _listed.TryGetValue(BlobName(blob), out var known) && known.ETag == wanted)
         {
             return known.Metadata;
         }
@@ -57,7 +57,7 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
         }
 
         var metadata = FromAzure(properties.ContentType, properties.ContentHash, properties.CacheControl, properties.ContentDisposition, properties.ContentEncoding, properties.ContentLanguage, properties.Metadata);
-        Remember(blob.Name, Unquote(properties.ETag), metadata);
+        Remember(BlobName(blob), Unquote(properties.ETag), metadata);
         return metadata;
     }
 
@@ -84,7 +84,7 @@ internal sealed partial class AzureBlobBackend : IMetadataStorage
             }
 
             await blob.SetMetadataAsync(values, new BlobRequestConditions { IfMatch = set.Value.ETag }, cancellationToken).ConfigureAwait(false);
-            ForgetListed(blob.Name);
+            ForgetListed(BlobName(blob));
         }
         catch (Exception e) when (AzureBlobErrors.IsMappable(e))
         {

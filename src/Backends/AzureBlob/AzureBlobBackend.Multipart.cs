@@ -15,7 +15,8 @@ namespace VfsGateway.Backends.AzureBlob;
 /// <summary>
 /// S3 multipart uploads on Put Block / Put Block List, with all state in Azure so that any gateway
 /// instance can serve any call. An upload is a zero-length marker blob
-/// ".gateway-uploads/KEY/.u.ID" (its metadata is Begin's metadata, plus the initiation time) and the
+/// ".gateway-uploads/KEY/.u.ID" (its metadata is Begin's metadata, plus the initiation time; for a
+/// directory key "dir/" that is ".gateway-uploads/dir//.u.ID", so it never names an upload of "dir") and the
 /// uncommitted blocks of the target blob KEY itself, whose ids (<see cref="AzureBlockId"/>) carry the
 /// upload id, the part number, an attempt stamp, the block index and, in a part's last block, the
 /// part's MD5. A part is the newest attempt that reached its last block; Complete commits the named
@@ -156,7 +157,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
         var committed = await Send(
             path,
             () => block.CommitBlockListAsync(ids, new CommitBlockListOptions { HttpHeaders = headers, Metadata = values, AccessTier = Options.AccessTier }, cancellationToken)).ConfigureAwait(false);
-        Remember(blob.Name, Unquote(committed.ETag), FromAzure(headers.ContentType, null, headers.CacheControl, headers.ContentDisposition, headers.ContentEncoding, headers.ContentLanguage, values));
+        Remember(BlobName(blob), Unquote(committed.ETag), FromAzure(headers.ContentType, null, headers.CacheControl, headers.ContentDisposition, headers.ContentEncoding, headers.ContentLanguage, values));
         try
         {
             await MarkerOf(blob, uploadId).DeleteIfExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -184,7 +185,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
     }
 
     private static BlobClient MarkerOf(BlobClient target, string uploadId) =>
-        target.GetParentBlobContainerClient().GetBlobClient(UploadsPrefix + target.Name + MarkerInfix + uploadId);
+        target.GetParentBlobContainerClient().GetBlobClient(UploadsPrefix + BlobName(target) + MarkerInfix + uploadId);
 
     private static VfsException NoUpload(VfsPath path, string uploadId) =>
         new(VfsErrorKind.NotFound, $"no upload '{uploadId}' in progress for '{path}'", path.Value);
@@ -215,12 +216,12 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
     }
 
     /// <summary>The finished parts of an upload by number: for each, the newest attempt whose blocks reached its final block.</summary>
-    private static async ValueTask<SortedDictionary<int, AzureStagedPart>> StagedPartsAsync(BlobClient blob, byte[] idBytes, VfsPath path, CancellationToken cancellationToken)
+    private async ValueTask<SortedDictionary<int, AzureStagedPart>> StagedPartsAsync(BlobClient blob, byte[] idBytes, VfsPath path, CancellationToken cancellationToken)
     {
         BlockList list;
         try
         {
-            var block = blob.GetParentBlobContainerClient().GetBlockBlobClient(blob.Name);
+            var block = BlockBlobOf(blob);
             list = (await block.GetBlockListAsync(BlockListTypes.Uncommitted, cancellationToken: cancellationToken).ConfigureAwait(false)).Value;
         }
         catch (RequestFailedException e) when (e.Status == 404 && e.ErrorCode != "ContainerNotFound")
@@ -269,7 +270,7 @@ internal sealed partial class AzureBlobBackend : IMultipartUploads
                     continue;
                 }
 
-                if (!VfsPath.TryParse(relative, out var rel, out _))
+                if (!VfsPath.TryParseKey(relative, out var rel, out _) || rel.IsRoot)
                 {
                     continue;
                 }

@@ -92,6 +92,10 @@ internal sealed partial class AzureBlobBackend
         return _exactBlob(new Uri($"{container}/{escaped}"));
     }
 
+    /// <summary>The full name of <paramref name="blob"/>: with the trailing '/' of a directory key, which the SDK's <c>Name</c> drops.</summary>
+    private static string BlobName(BlobClient blob) =>
+        blob.Uri.AbsolutePath.EndsWith('/') ? blob.Name + "/" : blob.Name;
+
     /// <summary>The block blob of <paramref name="blob"/>, keeping a trailing '/' of its name (which the SDK's name-based factories drop).</summary>
     private BlockBlobClient BlockBlobOf(BlobClient blob) =>
         blob.Uri.AbsolutePath.EndsWith('/') ? _exactBlockBlob(blob.Uri) : blob.GetParentBlobContainerClient().GetBlockBlobClient(blob.Name);

@@ -47,7 +47,7 @@ internal sealed partial class AzureBlobBackend
                 var uploaded = await Send(
                     path,
                     () => block.UploadAsync(body, new BlobUploadOptions { HttpHeaders = headers, Metadata = metadata, Conditions = conditions, AccessTier = Options.AccessTier }, cancellationToken)).ConfigureAwait(false);
-                return Stored(path, blob.Name, first.Count, uploaded.ETag, uploaded.LastModified, options, headers, metadata);
+                return Stored(path, BlobName(blob), first.Count, uploaded.ETag, uploaded.LastModified, options, headers, metadata);
             }
             finally
             {
@@ -68,7 +68,7 @@ internal sealed partial class AzureBlobBackend
         var committed = await Send(
             path,
             () => block.CommitBlockListAsync(uploader.BlockIds, new CommitBlockListOptions { HttpHeaders = h, Metadata = m, Conditions = conditions, AccessTier = Options.AccessTier }, cancellationToken)).ConfigureAwait(false);
-        return Stored(path, blob.Name, uploader.Length, committed.ETag, committed.LastModified, options, h, m);
+        return Stored(path, BlobName(blob), uploader.Length, committed.ETag, committed.LastModified, options, h, m);
     }
 
     /// <summary>The headers and metadata of a put, resolved once the content has been read to its end.</summary>

@@ -184,7 +184,7 @@ internal sealed partial class AzureBlobBackend : IBackend
         try
         {
             await blob.DeleteAsync(DeleteSnapshotsOption.IncludeSnapshots, cancellationToken: cancellationToken).ConfigureAwait(false);
-            ForgetListed(blob.Name);
+            ForgetListed(BlobName(blob));
         }
         catch (Exception e) when (AzureBlobErrors.IsMappable(e))
         {

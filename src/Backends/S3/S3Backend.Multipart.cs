@@ -170,7 +170,10 @@ internal sealed partial class S3Backend : IMultipartUploads
         }
     }
 
-    /// <summary>The path of <paramref name="key"/> in <paramref name="bucket"/> relative to the backend's root; null when it lies outside or is no valid path.</summary>
+    /// <summary>
+    /// The path of <paramref name="key"/> in <paramref name="bucket"/> relative to the backend's root
+    /// (a key ending in '/' is a directory key); null when it lies outside or is no valid path.
+    /// </summary>
     private VfsPath? PathOfKey(string bucket, string key)
     {
         string relative;
@@ -191,7 +194,7 @@ internal sealed partial class S3Backend : IMultipartUploads
             return null;
         }
 
-        return VfsPath.TryParse(relative, out var path, out _) && !path.IsRoot ? path : null;
+        return VfsPath.TryParseKey(relative, out var path, out _) && !path.IsRoot ? path : null;
     }
 
     private static string Quote(string etag) => etag.StartsWith('"') ? etag : "\"" + etag + "\"";

@@ -14,6 +14,10 @@ namespace VfsGateway.Vfs.Multipart;
 /// NoSuchUpload); a part list naming a part that was not uploaded or whose ETag differs is
 /// <see cref="VfsErrorKind.Invalid"/> (S3 InvalidPart); parts out of order are the caller's to reject.
 /// </para>
+/// <para>
+/// On a bucket-based backend a path may be a directory key ("dir/", <see cref="VfsPath.AsDirectoryKey"/>):
+/// its uploads are its own (never those of "dir"), listed under that path, and Complete stores the object "dir/".
+/// </para>
 /// </summary>
 public interface IMultipartUploads
 {

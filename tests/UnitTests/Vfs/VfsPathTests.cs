@@ -151,4 +151,25 @@ public sealed class VfsPathTests
         Assert.Equal(VfsErrorKind.Invalid, Assert.Throws<VfsException>(() => key.Join("x")).Kind);
         Assert.Equal(VfsErrorKind.Invalid, Assert.Throws<VfsException>(() => key.Combine(VfsPath.Parse("x"))).Kind);
     }
+
+    [Theory]
+    [InlineData("a/b", "a/b", false)]
+    [InlineData("a/dir/", "a/dir/", true)]
+    [InlineData("d/", "d/", true)]
+    [InlineData("", "", false)]
+    public void TryParseKey_TrailingSlashIsTheDirectoryKey(string key, string value, bool directoryKey)
+    {
+        Assert.True(VfsPath.TryParseKey(key, out var path, out _));
+
+        Assert.Equal((value, directoryKey), (path.Value, path.IsDirectoryKey));
+    }
+
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/a")]
+    [InlineData("a//")]
+    [InlineData("a//b")]
+    [InlineData("a/../b/")]
+    public void TryParseKey_KeysThatWouldAliasAnother_AreRefused(string key) =>
+        Assert.False(VfsPath.TryParseKey(key, out _, out _));
 }

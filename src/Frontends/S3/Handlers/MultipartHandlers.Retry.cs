@@ -18,7 +18,7 @@ internal sealed partial class MultipartHandlers
     private async Task<MultipartUpload?> RequireUploadForCompleteAsync(S3Request r, List<CompletedPart> requested)
     {
         var ct = r.Context.RequestAborted;
-        if (await c.Uploads.FindAsync(r.ObjectPath, r.Query("uploadId"), ct).ConfigureAwait(false) is { } upload)
+        if (await FindUploadAsync(r).ConfigureAwait(false) is { } upload)
         {
             return upload;
         }

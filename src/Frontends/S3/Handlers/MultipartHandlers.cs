@@ -22,9 +22,11 @@ internal sealed partial class MultipartHandlers(S3Context c)
     public async Task CreateMultipartUploadAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
-        if (r.Key.EndsWith('/'))
+        // On a bucket-based backend "dir/" is an object like any other (uploaded in parts as AWS
+        // allows); a file system keeps it as the folder, which holds no content.
+        if (r.IsDirectoryMarker)
         {
-            throw new S3Exception(S3Error.InvalidRequest, r.IsDirectoryMarker ? "A directory marker cannot be uploaded in parts." : "This gateway stores a key ending in '/' with a single PUT only, not in parts.");
+            throw new S3Exception(S3Error.InvalidRequest, "A directory marker cannot be uploaded in parts.");
         }
 
         var mode = S3Checksums.ModeOfRequest(r);
@@ -235,7 +237,7 @@ internal sealed partial class MultipartHandlers(S3Context c)
     /// <summary>The upload the request names; NoSuchUpload (or NoSuchBucket) when there is none for this key.</summary>
     private async Task<MultipartUpload> RequireUploadAsync(S3Request r)
     {
-        if (await c.Uploads.FindAsync(r.ObjectPath, r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false) is { } upload)
+        if (await FindUploadAsync(r).ConfigureAwait(false) is { } upload)
         {
             return upload;
         }
@@ -243,6 +245,13 @@ internal sealed partial class MultipartHandlers(S3Context c)
         await c.RequireBucketAsync(r).ConfigureAwait(false);
         throw new S3Exception(S3Error.NoSuchUpload);
     }
+
+    /// <summary>
+    /// The upload the request names, or null. A directory marker (path-based storage) never has one:
+    /// its path is the folder's, which must not reach an upload begun for the key without the '/'.
+    /// </summary>
+    private async ValueTask<MultipartUpload?> FindUploadAsync(S3Request r) =>
+        r.IsDirectoryMarker ? null : await c.Uploads.FindAsync(r.ObjectPath, r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false);
 
     private static int PartNumberOf(S3Request r) =>
         int.TryParse(r.Query("partNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPartNumber

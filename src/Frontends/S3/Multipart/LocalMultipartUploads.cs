@@ -137,9 +137,14 @@ internal sealed partial class LocalMultipartUploads(VirtualFileSystem vfs, Multi
 
     private static UploadedPart ToPart(StagedPart part) => new(part.PartNumber, S3Metadata.Quote(part.Md5), part.Size, part.LastModified) { Checksum = part.Checksum };
 
-    /// <summary>The object path an upload was begun for; the root for a record that names no valid key.</summary>
-    private static VfsPath PathOf(StagedUpload staged) =>
-        BucketNames.IsValid(staged.Bucket) && VfsPath.TryParse(staged.Key, out var key, out _) && !key.IsRoot ? VfsPath.Root.Join(staged.Bucket).Combine(key) : VfsPath.Root;
+    /// <summary>
+    /// The object path an upload was begun for (a key ending in '/' is a directory key, which only a
+    /// bucket-based backend holds); the root for a record that names no key this backend can store.
+    /// </summary>
+    private VfsPath PathOf(StagedUpload staged) =>
+        BucketNames.IsValid(staged.Bucket) && VfsPath.TryParseKey(staged.Key, out var key, out _) && !key.IsRoot && (vfs.Features.BucketBased || !key.IsDirectoryKey)
+            ? VfsPath.Root.Join(staged.Bucket).Combine(key)
+            : VfsPath.Root;
 
     private async Task CleanupIfDueAsync(CancellationToken cancellationToken)
     {

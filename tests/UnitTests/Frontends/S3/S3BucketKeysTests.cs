@@ -8,7 +8,8 @@ namespace VfsGateway.UnitTests.Frontends.S3;
 /// <summary>
 /// Issue 12 on bucket-based storage (<see cref="FlatBucketBackend"/>): an object "a" next to "a/b",
 /// and an object "dir/" with content next to "dir/x", request by request as AWS answers — HEAD/GET,
-/// listings with and without delimiter, markers and pages, DeleteObjects — in cache modes off and writes.
+/// listings with and without delimiter, markers and pages, DeleteObjects, multipart uploads of "dir/"
+/// (staged by the frontend, since this backend has no multipart of its own) — in cache modes off and writes.
 /// </summary>
 public sealed class S3BucketKeysTests
 {
@@ -187,18 +188,115 @@ public sealed class S3BucketKeysTests
         }
     }
 
-    [Fact]
-    public async Task Multipart_FolderKey_RefusedClearly()
+    [Theory]
+    [InlineData(VfsCacheMode.Off)]
+    [InlineData(VfsCacheMode.Writes)]
+    public async Task Multipart_FolderKey_BecomesTheObjectWithContentAsForAnyKey(VfsCacheMode mode)
     {
-        var (host, _) = await HostAsync();
-        await using (host)
+        var cache = Path.Combine(Path.GetTempPath(), "s3keys-mp-" + Guid.NewGuid().ToString("N"));
+        try
         {
-            var begin = await S3RawClient.SendAsync(host, "POST", "/bucket/parts/?uploads");
+            var (host, backend) = await HostAsync(mode == VfsCacheMode.Off ? null : new VfsOptions { CacheMode = mode, CacheDir = cache, WriteBack = TimeSpan.Zero });
+            await using (host)
+            {
+                // Uploads of "dir/" and of "dir" side by side: two keys, two uploads.
+                var begin = await S3RawClient.SendAsync(host, "POST", "/bucket/dir/?uploads");
+                var other = await S3RawClient.SendAsync(host, "POST", "/bucket/dir?uploads");
+                Assert.True(begin.Status == 200, begin.Body);
+                Assert.Equal(200, other.Status);
+                Assert.Equal(["dir/"], Values(begin.Body, "Key"));
+                var id = Values(begin.Body, "UploadId").Single();
+                var otherId = Values(other.Body, "UploadId").Single();
+                var uploads = await S3RawClient.SendAsync(host, "GET", "/bucket?uploads");
+                Assert.Equal(["dir", "dir/"], Values(uploads.Body, "Upload", "Key"));
+                Assert.Equal([otherId, id], Values(uploads.Body, "Upload", "UploadId"));
+                Assert.Equal(["dir/"], Values((await S3RawClient.SendAsync(host, "GET", "/bucket?uploads&prefix=dir/")).Body, "Upload", "Key"));
 
-            Assert.Equal(400, begin.Status);
-            Assert.Contains("single PUT", begin.Body, StringComparison.Ordinal);
+                // An upload id answers only for its own key.
+                Assert.Equal(404, (await S3RawClient.SendAsync(host, "PUT", $"/bucket/dir?partNumber=1&uploadId={id}", [1])).Status);
+                Assert.Equal(404, (await S3RawClient.SendAsync(host, "GET", $"/bucket/dir/?uploadId={otherId}")).Status);
+
+                var first = new byte[5 * 1024 * 1024];
+                Random.Shared.NextBytes(first);
+                var last = Encoding.UTF8.GetBytes("the rest of the folder object");
+                var part1 = await S3RawClient.SendAsync(host, "PUT", $"/bucket/dir/?partNumber=1&uploadId={id}", first);
+                var part2 = await S3RawClient.SendAsync(host, "PUT", $"/bucket/dir/?partNumber=2&uploadId={id}", last);
+                Assert.Equal((200, 200), (part1.Status, part2.Status));
+                var parts = await S3RawClient.SendAsync(host, "GET", $"/bucket/dir/?uploadId={id}");
+                Assert.Equal(200, parts.Status);
+                Assert.Equal(["dir/"], Values(parts.Body, "Key"));
+                Assert.Equal(["1", "2"], Values(parts.Body, "Part", "PartNumber"));
+
+                var complete = await S3RawClient.SendAsync(host, "POST", $"/bucket/dir/?uploadId={id}", CompleteXml(part1.Headers.ETag.ToString(), part2.Headers.ETag.ToString()));
+                Assert.True(complete.Status == 200, complete.Body);
+                Assert.Equal(["dir/"], Values(complete.Body, "Key"));
+                var etag = Values(complete.Body, "ETag").Single();
+                Assert.EndsWith("-2\"", etag, StringComparison.Ordinal);
+
+                // The object "dir/" now holds the parts, next to "dir/x", and lists as the single-PUT case does.
+                var get = await S3RawClient.SendAsync(host, "GET", "/bucket/dir/");
+                Assert.Equal((200, etag), (get.Status, get.Headers.ETag.ToString()));
+                Assert.Equal([.. first, .. last], get.Bytes);
+                Assert.Equal("below dir/", (await S3RawClient.SendAsync(host, "GET", "/bucket/dir/x")).Body);
+                var list = await S3RawClient.SendAsync(host, "GET", "/bucket?list-type=2&prefix=dir/&delimiter=/");
+                Assert.Equal(["dir/", "dir/x"], Values(list.Body, "Contents", "Key"));
+                Assert.Equal([(first.Length + last.Length).ToString(System.Globalization.CultureInfo.InvariantCulture), "10"], Values(list.Body, "Contents", "Size"));
+                Assert.Equal(["a/", "dir/"], Values((await S3RawClient.SendAsync(host, "GET", "/bucket?list-type=2&delimiter=/")).Body, "CommonPrefixes", "Prefix"));
+                Assert.Contains("bucket/dir/", backend.Keys);
+                Assert.DoesNotContain("bucket/dir", backend.Keys);
+
+                // Abort of the other key's upload; the finished one is gone from the list.
+                Assert.Equal(204, (await S3RawClient.SendAsync(host, "DELETE", $"/bucket/dir?uploadId={otherId}")).Status);
+                Assert.Empty(Values((await S3RawClient.SendAsync(host, "GET", "/bucket?uploads")).Body, "Upload", "Key"));
+                Assert.Equal(404, (await S3RawClient.SendAsync(host, "GET", $"/bucket/dir/?uploadId={id}")).Status);
+            }
+        }
+        finally
+        {
+            if (Directory.Exists(cache))
+            {
+                Directory.Delete(cache, recursive: true);
+            }
         }
     }
+
+    [Fact]
+    public async Task Multipart_FolderKeyAbort_RemovesOnlyThatUpload()
+    {
+        var (host, backend) = await HostAsync();
+        await using (host)
+        {
+            var id = Values((await S3RawClient.SendAsync(host, "POST", "/bucket/dir/?uploads")).Body, "UploadId").Single();
+            Assert.Equal(200, (await S3RawClient.SendAsync(host, "PUT", $"/bucket/dir/?partNumber=1&uploadId={id}", [1, 2, 3])).Status);
+
+            Assert.Equal(204, (await S3RawClient.SendAsync(host, "DELETE", $"/bucket/dir/?uploadId={id}")).Status);
+            Assert.Equal(404, (await S3RawClient.SendAsync(host, "GET", $"/bucket/dir/?uploadId={id}")).Status);
+            Assert.Equal("folder key with content", (await S3RawClient.SendAsync(host, "GET", "/bucket/dir/")).Body);
+            Assert.Equal(["bucket/", "bucket/a", "bucket/a/b", "bucket/dir/", "bucket/dir/x"], backend.Keys);
+        }
+    }
+
+    [Fact]
+    public async Task Multipart_PathBasedDirectoryMarker_RefusedAndNeverReachesTheFoldersNamesake()
+    {
+        await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true });
+        await S3RawClient.SendAsync(host, "PUT", "/bucket");
+        var begin = await S3RawClient.SendAsync(host, "POST", "/bucket/dir/?uploads");
+        var id = Values((await S3RawClient.SendAsync(host, "POST", "/bucket/dir?uploads")).Body, "UploadId").Single();
+
+        Assert.Equal(400, begin.Status);
+        Assert.Equal(["InvalidRequest"], Values(begin.Body, "Code"));
+        Assert.Contains("directory marker", begin.Body, StringComparison.Ordinal);
+
+        // The marker "dir/" names the folder "dir" there, but not the upload begun for the key "dir".
+        Assert.Equal(404, (await S3RawClient.SendAsync(host, "PUT", $"/bucket/dir/?partNumber=1&uploadId={id}", [1])).Status);
+        Assert.Equal(404, (await S3RawClient.SendAsync(host, "GET", $"/bucket/dir/?uploadId={id}")).Status);
+        Assert.Equal(404, (await S3RawClient.SendAsync(host, "DELETE", $"/bucket/dir/?uploadId={id}")).Status);
+        Assert.Equal(200, (await S3RawClient.SendAsync(host, "GET", $"/bucket/dir?uploadId={id}")).Status);
+    }
+
+    private static byte[] CompleteXml(params string[] etags) =>
+        Encoding.UTF8.GetBytes("<CompleteMultipartUpload>" + string.Concat(etags.Select((e, i) => $"<Part><PartNumber>{i + 1}</PartNumber><ETag>{e}</ETag></Part>")) + "</CompleteMultipartUpload>");
 
     private static string[] Split(string words) => words.Split(' ', StringSplitOptions.RemoveEmptyEntries);
 
