@@ -312,7 +312,7 @@ internal sealed partial class S3Backend
     /// <summary>One part whose body is the caller's stream, sent as it is read (see <see cref="Streams"/>); a failed read breaks the request off and no part is stored.</summary>
     private async Task<string> UploadPartStreamedAsync(S3Location location, VfsPath path, string uploadId, int number, Stream content, long length, CancellationToken cancellationToken)
     {
-        var body = new S3UploadBody(content, length, _ => ValueTask.CompletedTask);
+        var body = new S3UploadBody(content, length, _ => ValueTask.CompletedTask, inPlaceSeekable: true);
         var request = new UploadPartRequest
         {
             BucketName = location.Bucket,

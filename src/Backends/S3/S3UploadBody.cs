@@ -12,12 +12,47 @@ namespace VfsGateway.Backends.S3;
 /// kept in <see cref="Failure"/> so that the put rethrows it unchanged instead of the SDK's
 /// wrapping of it.
 /// </summary>
-internal sealed class S3UploadBody(Stream source, long length, Func<CancellationToken, ValueTask> beforeLastBytes) : ReadOnlyStream
+/// <remarks>
+/// The SDK's UploadPart insists on a seekable stream (it wraps the body to bound it to the part)
+/// although it never moves in one it signs chunk by chunk; with <c>inPlaceSeekable</c> this stream
+/// says it can seek, reports its length and position, and accepts only a "seek" to where it is. A
+/// rewind (the SDK retrying after part of the body went out) fails as a transient error: the
+/// client retries the part. PutObject takes the stream as not seekable, and the SDK does not retry it.
+/// </remarks>
+internal sealed class S3UploadBody(Stream source, long length, Func<CancellationToken, ValueTask> beforeLastBytes, bool inPlaceSeekable = false) : ReadOnlyStream
 {
     private long _position;
 
     /// <summary>What the source (or the last check) threw, if anything.</summary>
     public ExceptionDispatchInfo? Failure { get; private set; }
+
+    public override bool CanSeek => inPlaceSeekable;
+
+    public override long Length => inPlaceSeekable ? length : base.Length;
+
+    public override long Position
+    {
+        get => inPlaceSeekable ? _position : base.Position;
+        set => Seek(value, SeekOrigin.Begin);
+    }
+
+    public override long Seek(long offset, SeekOrigin origin)
+    {
+        if (!inPlaceSeekable)
+        {
+            return base.Seek(offset, origin);
+        }
+
+        var target = origin switch
+        {
+            SeekOrigin.Begin => offset,
+            SeekOrigin.Current => _position + offset,
+            _ => length + offset,
+        };
+        return target == _position
+            ? _position
+            : throw new VfsException(VfsErrorKind.Transient, "the storage server broke off a request whose body was streamed and cannot be sent again; retry the upload");
+    }
 
     public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
