@@ -62,19 +62,9 @@ internal sealed partial class S3Backend
             // The content has been read to its end: the metadata (with the frontend's hashes) is final.
             var metadata = await options.ResolveMetadataAsync(cancellationToken).ConfigureAwait(false);
             using var input = body.OpenRead();
-            var request = new PutObjectRequest
-            {
-                BucketName = location.Bucket,
-                Key = location.Key,
-                InputStream = input,
-                AutoCloseStream = false,
-                UseChunkEncoding = false,
-                DisablePayloadSigning = PayloadSigningOptional,
-            };
+            var request = PutRequest(location, input, body.Length, metadata ?? FromOptions(options), options.Condition);
+            request.UseChunkEncoding = false;
             (request.MD5Digest, request.ChecksumAlgorithm, request.ChecksumCRC32) = ChecksumOf(body);
-            request.Headers.ContentLength = body.Length;
-            ApplyMetadata(request, metadata ?? FromOptions(options));
-            ApplyCondition(request, options.Condition);
             var response = await CallAsync(() => _client.PutObjectAsync(request, cancellationToken), "write", path).ConfigureAwait(false);
             return Entry.File(path, body.Length, Seconds(DateTime.UtcNow), response.ETag ?? body.Md5ETag, request.ContentType);
         }
@@ -101,18 +91,8 @@ internal sealed partial class S3Backend
         var sent = FromOptions(options);
         ObjectMetadata? resolved = null;
         var body = new S3UploadBody(content, length, async ct => resolved = await options.ResolveMetadataAsync(ct).ConfigureAwait(false));
-        var request = new PutObjectRequest
-        {
-            BucketName = location.Bucket,
-            Key = location.Key,
-            InputStream = body,
-            AutoCloseStream = false,
-            DisablePayloadSigning = PayloadSigningOptional,
-            DisableDefaultChecksumValidation = true,
-        };
-        request.Headers.ContentLength = length;
-        ApplyMetadata(request, sent);
-        ApplyCondition(request, options.Condition);
+        var request = PutRequest(location, body, length, sent, options.Condition);
+        request.DisableDefaultChecksumValidation = true;
         PutObjectResponse response;
         try
         {
@@ -125,15 +105,39 @@ internal sealed partial class S3Backend
         }
 
         var entry = Entry.File(path, length, Seconds(DateTime.UtcNow), response.ETag, request.ContentType);
+        return await SetLateMetadataAsync(entry, resolved, sent, cancellationToken).ConfigureAwait(false);
+    }
 
-        // Metadata that only the end of the content decided (rare: the options name the rest) is set by a copy onto itself.
-        if (resolved is not null && !SameStoredFields(resolved, sent))
+    private PutObjectRequest PutRequest(S3Location location, Stream input, long length, ObjectMetadata metadata, PutCondition? condition)
+    {
+        var request = new PutObjectRequest
         {
-            await SetMetadataAsync(entry, resolved, cancellationToken).ConfigureAwait(false);
-            entry = await StatAsync(path, cancellationToken).ConfigureAwait(false);
+            BucketName = location.Bucket,
+            Key = location.Key,
+            InputStream = input,
+            AutoCloseStream = false,
+            DisablePayloadSigning = PayloadSigningOptional,
+        };
+        request.Headers.ContentLength = length;
+        ApplyMetadata(request, metadata);
+        ApplyCondition(request, condition);
+        return request;
+    }
+
+    /// <summary>
+    /// A put that had to name its metadata before the content was read (<paramref name="sent"/>):
+    /// what the frontend only knew at the end (rare: the options name the rest) is set by a copy
+    /// onto itself. Returns the entry of the stored version.
+    /// </summary>
+    private async Task<Entry> SetLateMetadataAsync(Entry entry, ObjectMetadata? resolved, ObjectMetadata sent, CancellationToken cancellationToken)
+    {
+        if (resolved is null || SameStoredFields(resolved, sent))
+        {
+            return entry;
         }
 
-        return entry;
+        await SetMetadataAsync(entry, resolved, cancellationToken).ConfigureAwait(false);
+        return await StatAsync(entry.Path, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Entry> PutMultipartAsync(S3Location location, VfsPath path, Stream content, S3Spool? first, PutOptions options, CancellationToken cancellationToken)
@@ -158,16 +162,7 @@ internal sealed partial class S3Backend
             ApplyCondition(complete, options.Condition);
             var done = await CallAsync(() => _client.CompleteMultipartUploadAsync(complete, cancellationToken), "write", path).ConfigureAwait(false);
             var entry = Entry.File(path, total, Seconds(DateTime.UtcNow), done.ETag, begun.ContentType);
-
-            // CreateMultipartUpload had to name the metadata before the content was read; headers the
-            // frontend only knew at the end (rare) are set by a copy onto itself.
-            if (metadata is not null && !SameStoredFields(metadata, begun))
-            {
-                await SetMetadataAsync(entry, metadata, cancellationToken).ConfigureAwait(false);
-                entry = await StatAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-
-            return entry;
+            return await SetLateMetadataAsync(entry, metadata, begun, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -292,17 +287,8 @@ internal sealed partial class S3Backend
     private async Task<string> UploadPartAsync(S3Location location, VfsPath path, string uploadId, int number, S3Spool body, CancellationToken cancellationToken)
     {
         using var input = body.OpenRead();
-        var request = new UploadPartRequest
-        {
-            BucketName = location.Bucket,
-            Key = location.Key,
-            UploadId = uploadId,
-            PartNumber = number,
-            InputStream = input,
-            PartSize = body.Length,
-            UseChunkEncoding = false,
-            DisablePayloadSigning = PayloadSigningOptional,
-        };
+        var request = PartRequest(location, uploadId, number, input, body.Length);
+        request.UseChunkEncoding = false;
         (request.MD5Digest, request.ChecksumAlgorithm, request.ChecksumCRC32) = ChecksumOf(body);
         var response = await CallAsync(() => _client.UploadPartAsync(request, cancellationToken), "write part of", path).ConfigureAwait(false);
         return response.ETag ?? body.Md5ETag
@@ -313,17 +299,8 @@ internal sealed partial class S3Backend
     private async Task<string> UploadPartStreamedAsync(S3Location location, VfsPath path, string uploadId, int number, Stream content, long length, CancellationToken cancellationToken)
     {
         var body = new S3UploadBody(content, length, _ => ValueTask.CompletedTask, inPlaceSeekable: true);
-        var request = new UploadPartRequest
-        {
-            BucketName = location.Bucket,
-            Key = location.Key,
-            UploadId = uploadId,
-            PartNumber = number,
-            InputStream = body,
-            PartSize = length,
-            DisablePayloadSigning = PayloadSigningOptional,
-            DisableDefaultChecksumValidation = true,
-        };
+        var request = PartRequest(location, uploadId, number, body, length);
+        request.DisableDefaultChecksumValidation = true;
         try
         {
             var response = await CallAsync(() => _client.UploadPartAsync(request, cancellationToken), "write part of", path).ConfigureAwait(false);
@@ -335,6 +312,17 @@ internal sealed partial class S3Backend
             throw;
         }
     }
+
+    private UploadPartRequest PartRequest(S3Location location, string uploadId, int number, Stream input, long length) => new()
+    {
+        BucketName = location.Bucket,
+        Key = location.Key,
+        UploadId = uploadId,
+        PartNumber = number,
+        InputStream = input,
+        PartSize = length,
+        DisablePayloadSigning = PayloadSigningOptional,
+    };
 
     private async Task<string> CreateUploadAsync(S3Location location, VfsPath path, ObjectMetadata metadata, CancellationToken cancellationToken)
     {

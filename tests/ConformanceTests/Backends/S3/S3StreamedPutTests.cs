@@ -32,9 +32,7 @@ public abstract class S3StreamedPutTests(S3Fixture fixture)
             await Assert.ThrowsAsync<InjectedFailureException>(async () => await backend.PutAsync(VfsPath.Parse("obj"), new PatternStream(Size), failing, Ct));
             await Assert.ThrowsAsync<InjectedFailureException>(async () => await backend.PutAsync(VfsPath.Parse("new"), new PatternStream(Size), failing, Ct));
 
-            Assert.Equal([1, 2, 3], await ReadAllAsync(backend, "obj"));
-            Assert.Equal(["obj"], (await backend.ListAsync(VfsPath.Root, Ct).ToListAsync(Ct)).Select(e => e.Name));
-            await AssertNothingElseStoredAsync();
+            await AssertOnlyThePreviousObjectAsync(backend);
         }
     }
 
@@ -54,9 +52,7 @@ public abstract class S3StreamedPutTests(S3Fixture fixture)
             var shorter = await Assert.ThrowsAsync<VfsException>(async () => await backend.PutAsync(VfsPath.Parse("new"), new PatternStream(Size - 1), new PutOptions(Size), Ct));
 
             Assert.Equal(VfsErrorKind.Invalid, shorter.Kind);
-            Assert.Equal([1, 2, 3], await ReadAllAsync(backend, "obj"));
-            Assert.Equal(["obj"], (await backend.ListAsync(VfsPath.Root, Ct).ToListAsync(Ct)).Select(e => e.Name));
-            await AssertNothingElseStoredAsync();
+            await AssertOnlyThePreviousObjectAsync(backend);
         }
     }
 
@@ -108,6 +104,13 @@ public abstract class S3StreamedPutTests(S3Fixture fixture)
             Assert.Equal("text/x-after", stored.ContentType);
             Assert.Equal("late", stored.UserMetadata["decided"]);
         }
+    }
+
+    private async Task AssertOnlyThePreviousObjectAsync(IBackend backend)
+    {
+        Assert.Equal([1, 2, 3], await ReadAllAsync(backend, "obj"));
+        Assert.Equal(["obj"], (await backend.ListAsync(VfsPath.Root, Ct).ToListAsync(Ct)).Select(e => e.Name));
+        await AssertNothingElseStoredAsync();
     }
 
     /// <summary>What the server keeps for this test's sub-root besides the object "obj", seen without the backend (where the fixture can look).</summary>
