@@ -77,7 +77,12 @@ require_tools() {  # require_tools INSTALL_HINT TOOL...; an empty hint is left o
   done
 }
 
-build_gateway() {  # Release build of src/Cli -> GATEWAY (BENCH_NO_BUILD=1: use the binary already built)
+build_gateway() {  # Release build of src/Cli -> GATEWAY (BENCH_NO_BUILD=1: use the binary already built; GATEWAY_BIN=PATH: that binary, e.g. a copy of an older build)
+  if [ -n "${GATEWAY_BIN:-}" ]; then
+    GATEWAY=$GATEWAY_BIN
+    [ -x "$GATEWAY" ] || die "GATEWAY_BIN=$GATEWAY is not an executable"
+    return
+  fi
   if [ "${BENCH_NO_BUILD:-0}" != 1 ]; then
     log "building the gateway (Release)"
     dotnet build "$ROOT/src/Cli" -c Release -nologo -v quiet </dev/null >/dev/null

@@ -23,6 +23,13 @@ public sealed record PutOptions(
     public Func<CancellationToken, ValueTask<ObjectMetadata?>>? ObjectMetadataProvider { get; init; }
 
     /// <summary>
+    /// Other HTTP headers to store with the object (Cache-Control, Content-Disposition, …: the names
+    /// of <see cref="ObjectMetadata.Headers"/>), when the backend can store them; known before the
+    /// content, so a backend that sends its metadata ahead of the bytes can send them too.
+    /// </summary>
+    public IReadOnlyDictionary<string, string>? Headers { get; init; }
+
+    /// <summary>
     /// A precondition the backend checks atomically with the write; only ever set when the backend
     /// declares <see cref="BackendFeatures.ConditionalPut"/>.
     /// </summary>
@@ -30,7 +37,7 @@ public sealed record PutOptions(
 
     /// <summary>
     /// The metadata this put asks to keep: the provider's answer (call it only once the content has
-    /// been read to its end), else <see cref="ContentType"/> and <see cref="Metadata"/>; null when there
+    /// been read to its end), else <see cref="ContentType"/>, <see cref="Headers"/> and <see cref="Metadata"/>; null when there
     /// is nothing to keep. Backends with native metadata call this before the object becomes visible.
     /// </summary>
     public async ValueTask<ObjectMetadata?> ResolveMetadataAsync(CancellationToken cancellationToken)
@@ -40,6 +47,7 @@ public sealed record PutOptions(
             : new ObjectMetadata
             {
                 ContentType = ContentType,
+                Headers = Headers ?? new Dictionary<string, string>(),
                 UserMetadata = Metadata ?? new Dictionary<string, string>(),
             };
         return metadata is { IsEmpty: false } ? metadata : null;

@@ -95,6 +95,28 @@ public abstract partial class BackendConformanceTests
         Assert.Equal(["keep"], (await ListAsync("dir")).Select(e => e.Name));
     }
 
+    /// <summary>
+    /// The frontends' verifying streams (restic's SHA-256, S3's Content-MD5) throw on the read that
+    /// would deliver the last byte: a backend that streams a known-length body straight to its
+    /// storage must not let that object appear, nor replace the one there.
+    /// </summary>
+    [ConformanceFact]
+    public async Task Put_StreamThrowsOnLastByte_KeepsPreviousObjectAndLeavesNoNewOne()
+    {
+        const int size = 3 * 1024 * 1024;
+        var previous = Bytes(5000, seed: 4);
+        await PutBytesAsync("obj", previous);
+
+        await Assert.ThrowsAsync<InjectedFailureException>(
+            async () => await SafeWriter().PutAsync(P("obj"), new PatternStream(size, failAfter: size - 1), new PutOptions(size), Ct));
+        await Assert.ThrowsAsync<InjectedFailureException>(
+            async () => await SafeWriter().PutAsync(P("new"), new PatternStream(size, failAfter: size - 1), new PutOptions(size), Ct));
+
+        Assert.Equal(previous, await ReadAsync("obj"));
+        await ThrowsKindAsync(VfsErrorKind.NotFound, async () => await Backend.StatAsync(P("new"), Ct));
+        Assert.Equal(["obj"], (await ListAsync(string.Empty)).Select(e => e.Name));
+    }
+
     [ConformanceFact]
     public async Task Put_Overwrite_ReplacesContentAndSize()
     {

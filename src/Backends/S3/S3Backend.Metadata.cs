@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Amazon.S3;
 using Amazon.S3.Model;
 using VfsGateway.Vfs;
@@ -16,8 +17,19 @@ internal sealed partial class S3Backend : IMetadataStorage
     /// <summary>The headers S3 stores with an object besides Content-Type (ObjectMetadata.Headers' names).</summary>
     private static readonly string[] StoredHeaders = ["Cache-Control", "Content-Disposition", "Content-Encoding", "Content-Language", "Expires"];
 
+    /// <summary>
+    /// The HeadObject answer each entry of <see cref="StatAsync"/> was made from (by reference, not by
+    /// value): the metadata of exactly that version, so a GET's stat and metadata cost one HEAD, not two.
+    /// </summary>
+    private readonly ConditionalWeakTable<Entry, GetObjectMetadataResponse> _heads = new();
+
     public async ValueTask<ObjectMetadata?> GetMetadataAsync(Entry file, CancellationToken cancellationToken)
     {
+        if (_heads.TryGetValue(file, out var known))
+        {
+            return MetadataOf(known);
+        }
+
         var location = Locate(file.Path, forObject: true);
         GetObjectMetadataResponse head;
         try
@@ -41,6 +53,7 @@ internal sealed partial class S3Backend : IMetadataStorage
     public async ValueTask SetMetadataAsync(Entry file, ObjectMetadata metadata, CancellationToken cancellationToken)
     {
         var location = Locate(file.Path, forObject: true);
+        _heads.Remove(file);
 
         // S3 changes metadata only by copying the object onto itself with REPLACE (server-side).
         var head = await HeadAsync(location, file.Path, cancellationToken).ConfigureAwait(false);

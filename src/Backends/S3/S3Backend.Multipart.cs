@@ -34,6 +34,12 @@ internal sealed partial class S3Backend : IMultipartUploads
 
         // Some servers accept a part for another key's upload id; S3 itself answers NoSuchUpload.
         _ = await RequireUploadAsync(location, path, uploadId, cancellationToken).ConfigureAwait(false);
+        if (length is { } streamed && Streams(streamed))
+        {
+            var etag = await UploadPartStreamedAsync(location, path, uploadId, partNumber, content, streamed, cancellationToken).ConfigureAwait(false);
+            return new UploadedPart(partNumber, Quote(etag), streamed, Seconds(DateTime.UtcNow));
+        }
+
         var memory = Math.Max(Options.ChunkSize, Options.UploadCutoff);
         using var body = await S3Spool.FillAsync(content, length, memory, spillToDisk: true, md5: Options.ChecksumWhenRequired, cancellationToken).ConfigureAwait(false);
         if (length is { } expected && body.Length < expected)
@@ -41,8 +47,8 @@ internal sealed partial class S3Backend : IMultipartUploads
             throw new VfsException(VfsErrorKind.Invalid, $"part {partNumber} ended after {body.Length} of {expected} bytes", path.Value);
         }
 
-        var etag = await UploadPartAsync(location, path, uploadId, partNumber, body, cancellationToken).ConfigureAwait(false);
-        return new UploadedPart(partNumber, Quote(etag), body.Length, Seconds(DateTime.UtcNow));
+        var spooledETag = await UploadPartAsync(location, path, uploadId, partNumber, body, cancellationToken).ConfigureAwait(false);
+        return new UploadedPart(partNumber, Quote(spooledETag), body.Length, Seconds(DateTime.UtcNow));
     }
 
     public async ValueTask<Vfs.Multipart.MultipartUpload> GetUploadAsync(VfsPath path, string uploadId, CancellationToken cancellationToken)

@@ -9,14 +9,23 @@ namespace VfsGateway.Backends.S3;
 /// Puts: one PutObject below upload_cutoff, else a native multipart upload whose parts (chunk_size
 /// each) are read one at a time and sent upload_concurrency at a time, so memory stays at most
 /// chunk_size × (upload_concurrency + 1) per upload; any failure aborts the upload, so no partial
-/// object and no orphaned upload is left.
+/// object and no orphaned upload is left. A body of known length above <see cref="StreamAbove"/>
+/// goes into its PutObject (or UploadPart) as it is read, without a spool (see <see cref="Streams"/>).
 /// </summary>
 internal sealed partial class S3Backend
 {
+    /// <summary>Known-length bodies up to this size are spooled: cheap in memory, and the SDK can resend them on a retry.</summary>
+    private const long StreamAbove = S3Options.MiB;
+
     public async ValueTask<Entry> PutAsync(VfsPath path, Stream content, PutOptions options, CancellationToken cancellationToken)
     {
         var location = Locate(path, forObject: true);
         var length = options.Length;
+        if (length is { } streamed && streamed < Options.UploadCutoff && Streams(streamed))
+        {
+            return await PutObjectStreamedAsync(location, path, content, streamed, options, cancellationToken).ConfigureAwait(false);
+        }
+
         if (length is not { } known || known < Options.UploadCutoff)
         {
             // Small or of unknown length: read up to one body; if the content ends inside it, one PutObject.
@@ -53,22 +62,82 @@ internal sealed partial class S3Backend
             // The content has been read to its end: the metadata (with the frontend's hashes) is final.
             var metadata = await options.ResolveMetadataAsync(cancellationToken).ConfigureAwait(false);
             using var input = body.OpenRead();
-            var request = new PutObjectRequest
-            {
-                BucketName = location.Bucket,
-                Key = location.Key,
-                InputStream = input,
-                AutoCloseStream = false,
-                UseChunkEncoding = false,
-                DisablePayloadSigning = PayloadSigningOptional,
-            };
+            var request = PutRequest(location, input, body.Length, metadata ?? FromOptions(options), options.Condition);
+            request.UseChunkEncoding = false;
             (request.MD5Digest, request.ChecksumAlgorithm, request.ChecksumCRC32) = ChecksumOf(body);
-            request.Headers.ContentLength = body.Length;
-            ApplyMetadata(request, metadata ?? FromOptions(options));
-            ApplyCondition(request, options.Condition);
             var response = await CallAsync(() => _client.PutObjectAsync(request, cancellationToken), "write", path).ConfigureAwait(false);
             return Entry.File(path, body.Length, Seconds(DateTime.UtcNow), response.ETag ?? body.Md5ETag, request.ContentType);
         }
+    }
+
+    /// <summary>
+    /// Whether a body of <paramref name="length"/> bytes is sent as it is read rather than spooled.
+    /// The SDK sends a stream it cannot rewind as aws-chunked (signed chunks over http, which carry
+    /// the integrity check; none needed over https), so only to servers that decode it (not with
+    /// request_checksum=when_required); the SDK's own trailer checksum is turned off per request
+    /// (its CRC-32 is a slow managed loop). Such a request is not retried by the SDK: the client
+    /// retries it, as it does against S3 itself.
+    /// </summary>
+    private bool Streams(long length) => length > StreamAbove && !Options.ChecksumWhenRequired;
+
+    /// <summary>
+    /// One PutObject whose body is the caller's stream: the headers (content type, stored headers,
+    /// user metadata) go first, from the options; the read that completes the body asks for the
+    /// final metadata (the frontend's last checks run there) before the last bytes go out, so a
+    /// failed check breaks the request off short of its Content-Length and nothing is stored.
+    /// </summary>
+    private async Task<Entry> PutObjectStreamedAsync(S3Location location, VfsPath path, Stream content, long length, PutOptions options, CancellationToken cancellationToken)
+    {
+        var sent = FromOptions(options);
+        ObjectMetadata? resolved = null;
+        var body = new S3UploadBody(content, length, async ct => resolved = await options.ResolveMetadataAsync(ct).ConfigureAwait(false));
+        var request = PutRequest(location, body, length, sent, options.Condition);
+        request.DisableDefaultChecksumValidation = true;
+        PutObjectResponse response;
+        try
+        {
+            response = await CallAsync(() => _client.PutObjectAsync(request, cancellationToken), "write", path).ConfigureAwait(false);
+        }
+        catch (Exception) when (body.Failure is { } failure)
+        {
+            failure.Throw();
+            throw;
+        }
+
+        var entry = Entry.File(path, length, Seconds(DateTime.UtcNow), response.ETag, request.ContentType);
+        return await SetLateMetadataAsync(entry, resolved, sent, cancellationToken).ConfigureAwait(false);
+    }
+
+    private PutObjectRequest PutRequest(S3Location location, Stream input, long length, ObjectMetadata metadata, PutCondition? condition)
+    {
+        var request = new PutObjectRequest
+        {
+            BucketName = location.Bucket,
+            Key = location.Key,
+            InputStream = input,
+            AutoCloseStream = false,
+            DisablePayloadSigning = PayloadSigningOptional,
+        };
+        request.Headers.ContentLength = length;
+        ApplyMetadata(request, metadata);
+        ApplyCondition(request, condition);
+        return request;
+    }
+
+    /// <summary>
+    /// A put that had to name its metadata before the content was read (<paramref name="sent"/>):
+    /// what the frontend only knew at the end (rare: the options name the rest) is set by a copy
+    /// onto itself. Returns the entry of the stored version.
+    /// </summary>
+    private async Task<Entry> SetLateMetadataAsync(Entry entry, ObjectMetadata? resolved, ObjectMetadata sent, CancellationToken cancellationToken)
+    {
+        if (resolved is null || SameStoredFields(resolved, sent))
+        {
+            return entry;
+        }
+
+        await SetMetadataAsync(entry, resolved, cancellationToken).ConfigureAwait(false);
+        return await StatAsync(entry.Path, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<Entry> PutMultipartAsync(S3Location location, VfsPath path, Stream content, S3Spool? first, PutOptions options, CancellationToken cancellationToken)
@@ -93,16 +162,7 @@ internal sealed partial class S3Backend
             ApplyCondition(complete, options.Condition);
             var done = await CallAsync(() => _client.CompleteMultipartUploadAsync(complete, cancellationToken), "write", path).ConfigureAwait(false);
             var entry = Entry.File(path, total, Seconds(DateTime.UtcNow), done.ETag, begun.ContentType);
-
-            // CreateMultipartUpload had to name the metadata before the content was read; headers the
-            // frontend only knew at the end (rare) are set by a copy onto itself.
-            if (metadata is not null && !SameStoredFields(metadata, begun))
-            {
-                await SetMetadataAsync(entry, metadata, cancellationToken).ConfigureAwait(false);
-                entry = await StatAsync(path, cancellationToken).ConfigureAwait(false);
-            }
-
-            return entry;
+            return await SetLateMetadataAsync(entry, metadata, begun, cancellationToken).ConfigureAwait(false);
         }
         catch
         {
@@ -227,22 +287,42 @@ internal sealed partial class S3Backend
     private async Task<string> UploadPartAsync(S3Location location, VfsPath path, string uploadId, int number, S3Spool body, CancellationToken cancellationToken)
     {
         using var input = body.OpenRead();
-        var request = new UploadPartRequest
-        {
-            BucketName = location.Bucket,
-            Key = location.Key,
-            UploadId = uploadId,
-            PartNumber = number,
-            InputStream = input,
-            PartSize = body.Length,
-            UseChunkEncoding = false,
-            DisablePayloadSigning = PayloadSigningOptional,
-        };
+        var request = PartRequest(location, uploadId, number, input, body.Length);
+        request.UseChunkEncoding = false;
         (request.MD5Digest, request.ChecksumAlgorithm, request.ChecksumCRC32) = ChecksumOf(body);
         var response = await CallAsync(() => _client.UploadPartAsync(request, cancellationToken), "write part of", path).ConfigureAwait(false);
         return response.ETag ?? body.Md5ETag
             ?? throw new VfsException(VfsErrorKind.Transient, $"the server answered part {number} without an ETag", path.Value);
     }
+
+    /// <summary>One part whose body is the caller's stream, sent as it is read (see <see cref="Streams"/>); a failed read breaks the request off and no part is stored.</summary>
+    private async Task<string> UploadPartStreamedAsync(S3Location location, VfsPath path, string uploadId, int number, Stream content, long length, CancellationToken cancellationToken)
+    {
+        var body = new S3UploadBody(content, length, _ => ValueTask.CompletedTask, inPlaceSeekable: true);
+        var request = PartRequest(location, uploadId, number, body, length);
+        request.DisableDefaultChecksumValidation = true;
+        try
+        {
+            var response = await CallAsync(() => _client.UploadPartAsync(request, cancellationToken), "write part of", path).ConfigureAwait(false);
+            return response.ETag ?? throw new VfsException(VfsErrorKind.Transient, $"the server answered part {number} without an ETag", path.Value);
+        }
+        catch (Exception) when (body.Failure is { } failure)
+        {
+            failure.Throw();
+            throw;
+        }
+    }
+
+    private UploadPartRequest PartRequest(S3Location location, string uploadId, int number, Stream input, long length) => new()
+    {
+        BucketName = location.Bucket,
+        Key = location.Key,
+        UploadId = uploadId,
+        PartNumber = number,
+        InputStream = input,
+        PartSize = length,
+        DisablePayloadSigning = PayloadSigningOptional,
+    };
 
     private async Task<string> CreateUploadAsync(S3Location location, VfsPath path, ObjectMetadata metadata, CancellationToken cancellationToken)
     {
@@ -281,10 +361,11 @@ internal sealed partial class S3Backend
     /// </summary>
     private bool PayloadSigningOptional => Options.Endpoint is not { } endpoint || endpoint.StartsWith("https://", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The metadata a put names up front: its content type and user metadata.</summary>
+    /// <summary>The metadata a put names up front: its content type, stored headers and user metadata.</summary>
     private static ObjectMetadata FromOptions(PutOptions options) => new()
     {
         ContentType = options.ContentType,
+        Headers = options.Headers ?? new Dictionary<string, string>(),
         UserMetadata = options.Metadata ?? new Dictionary<string, string>(),
     };
 

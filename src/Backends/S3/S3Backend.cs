@@ -115,7 +115,9 @@ internal sealed partial class S3Backend : IBackend
         try
         {
             var head = await HeadAsync(location, path, cancellationToken).ConfigureAwait(false);
-            return Entry.File(path, head.ContentLength, Seconds(head.LastModified), head.ETag, head.Headers.ContentType);
+            var entry = Entry.File(path, head.ContentLength, Seconds(head.LastModified), head.ETag, head.Headers.ContentType);
+            _heads.AddOrUpdate(entry, head);
+            return entry;
         }
         catch (VfsException e) when (e.Kind is VfsErrorKind.NotFound or VfsErrorKind.DirNotFound)
         {

@@ -77,6 +77,7 @@ internal sealed class CopyHandler(S3Context c)
                 {
                     var options = new PutOptions(source.Size, S3Metadata.ModTimeOf(userMetadata), contentType, userMetadata.Count > 0 ? userMetadata : null)
                     {
+                        Headers = headers,
                         ObjectMetadataProvider = async ct2 =>
                         {
                             await hashed.DrainAsync(ct2).ConfigureAwait(false);

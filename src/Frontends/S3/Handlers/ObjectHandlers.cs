@@ -144,6 +144,8 @@ internal sealed class ObjectHandlers(S3Context c)
             contentType,
             userMetadata.Count > 0 ? userMetadata : null)
         {
+            Headers = headers,
+
             // Runs once the Vfs has read the body: a consumer that stopped at the declared length
             // has not seen the trailers yet, so the last checks run here, before the write counts.
             ObjectMetadataProvider = async ct2 =>

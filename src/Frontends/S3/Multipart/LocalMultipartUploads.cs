@@ -92,6 +92,7 @@ internal sealed partial class LocalMultipartUploads(VirtualFileSystem vfs, Multi
                 var user = metadata.UserMetadata;
                 var options = new PutOptions(length, S3Metadata.ModTimeOf(user), metadata.ContentType, user.Count > 0 ? user : null)
                 {
+                    Headers = metadata.Headers,
                     ObjectMetadataProvider = _ => ValueTask.FromResult<ObjectMetadata?>(metadata),
                     Condition = condition,
                 };
