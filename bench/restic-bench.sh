@@ -54,9 +54,18 @@ gateway_bin() {
     printf '%s\n' "$1"
   fi
 }
-# gateway_kind BIN -> how it runs: the build output has its gateway.dll next to the apphost.
-gateway_kind() {
-  if [ -f "$(dirname "$1")/gateway.dll" ]; then echo "framework-dependent build, JIT"; else echo "self-contained publish"; fi
+# gateway_desc BIN -> the binary and how it runs (the build output has its gateway.dll next to the
+# apphost); a published binary is not rebuilt here, so say so when a source file is newer than it.
+gateway_desc() {
+  local bin; bin=$(readlink -f "$1")
+  if [ -f "$(dirname "$bin")/gateway.dll" ]; then
+    echo "$1 (framework-dependent build, JIT)"
+  elif [ -n "$(find "$ROOT/src" \( -name bin -o -name obj \) -prune -o -name '*.cs' -newer "$bin" -print -quit)" ]; then
+    log "WARNING: $1 is older than the sources under src/: run packaging/publish.sh to measure the current code"
+    echo "$1 (self-contained publish, OLDER than src/)"
+  else
+    echo "$1 (self-contained publish)"
+  fi
 }
 GATEWAY_SPEC=${GATEWAY:-}
 if [ -z "$GATEWAY_SPEC" ]; then
@@ -70,20 +79,13 @@ if [ "$GATEWAY_SPEC" = build ] || [ "$ALT_SPEC" = build ]; then
 fi
 GATEWAY=$(gateway_bin "$GATEWAY_SPEC")
 [ -x "$GATEWAY" ] || die "$GATEWAY is not an executable gateway binary (run packaging/publish.sh, or set GATEWAY=build)"
-GATEWAY_DESC="$GATEWAY ($(gateway_kind "$GATEWAY"))"
+GATEWAY_DESC=$(gateway_desc "$GATEWAY")
 ALT=
 if [ -n "$ALT_SPEC" ]; then
   ALT=$(gateway_bin "$ALT_SPEC")
   [ -x "$ALT" ] || die "ALT_GATEWAY: $ALT is not an executable gateway binary"
-  GATEWAY_DESC+="; (f) $ALT ($(gateway_kind "$ALT"))"
+  GATEWAY_DESC+="; (f) $(gateway_desc "$ALT")"
 fi
-for bin in "$GATEWAY" "$ALT"; do
-  # A published binary is not rebuilt here: say so when the sources moved on since.
-  if [ -n "$bin" ] && [ ! -f "$(dirname "$bin")/gateway.dll" ] && [ -n "$(find "$ROOT/src" -name '*.cs' -newer "$bin" -print -quit)" ]; then
-    log "WARNING: $bin is older than the sources under src/: run packaging/publish.sh to measure the current code"
-    GATEWAY_DESC+=" [older than src/]"
-  fi
-done
 log "gateway: $GATEWAY_DESC"
 
 mkdir -p "$WORK"
