@@ -257,6 +257,17 @@ R[su_gw]=$(median "${SU_GW[@]}") R[su_rs]=$(median "${SU_RS[@]}") R[su_rc]=$(med
 
 # ---------------------------------------------------------------- summary
 verdict() { awk -v r="$1" -v t="$2" 'BEGIN { if (r == "n/a") print "n/a"; else if (r <= t) print "ok"; else print "MISSED" }'; }
+# vs_rest_server LABEL KEY: the rows of one gateway target (R[KEY_*]) against rest-server, with its CPU split
+vs_rest_server() {
+  local l=$1 k=$2
+  row "${l}backup wall s (vs rest-server)" "${R[${k}_backup]}" "${R[rs_backup]}" "$(ratio "${R[${k}_backup]}" "${R[rs_backup]}")" "<=0.95" "$(verdict "$(ratio "${R[${k}_backup]}" "${R[rs_backup]}")" 0.95)"
+  row "${l}restore wall s (vs rest-server)" "${R[${k}_restore]}" "${R[rs_restore]}" "$(ratio "${R[${k}_restore]}" "${R[rs_restore]}")" "<=0.95" "$(verdict "$(ratio "${R[${k}_restore]}" "${R[rs_restore]}")" 0.95)"
+  row "${l}server CPU s (vs rest-server)" "${R[${k}_cpu]}" "${R[rs_cpu]}" "$(ratio "${R[${k}_cpu]}" "${R[rs_cpu]}")" "<=0.90" "$(verdict "$(ratio "${R[${k}_cpu]}" "${R[rs_cpu]}")" 0.90)"
+  row "  at ready (start-up)" "${R[${k}_start]}" "${R[rs_start]}" "$(ratio "${R[${k}_start]}" "${R[rs_start]}")" "-" "-"
+  row "  after ready (init+backup+restore)" "${R[${k}_run]}" "${R[rs_run]}" "$(ratio "${R[${k}_run]}" "${R[rs_run]}")" "-" "-"
+  row "  user s" "${R[${k}_user]}" "${R[rs_user]}" "$(ratio "${R[${k}_user]}" "${R[rs_user]}")" "-" "-"
+  row "  sys s" "${R[${k}_sys]}" "${R[rs_sys]}" "$(ratio "${R[${k}_sys]}" "${R[rs_sys]}")" "-" "-"
+}
 row() { printf '%-34s %10s %10s %8s %8s  %s\n' "$@"; }
 {
   echo "restic-bench $(date -u +%Y-%m-%dT%H:%MZ) on $(nproc) cores ($(cpu_model)), restic $(restic version | cut -d' ' -f2), $(rclone version | head -n1)"
@@ -266,21 +277,9 @@ row() { printf '%-34s %10s %10s %8s %8s  %s\n' "$@"; }
   echo "load average before: $LOAD_BEFORE, after: $(loadavg)"
   echo
   row "measure" "gateway" "reference" "ratio" "target" "verdict"
-  row "backup wall s (vs rest-server)" "${R[gw_backup]}" "${R[rs_backup]}" "$(ratio "${R[gw_backup]}" "${R[rs_backup]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_backup]}" "${R[rs_backup]}")" 0.95)"
-  row "restore wall s (vs rest-server)" "${R[gw_restore]}" "${R[rs_restore]}" "$(ratio "${R[gw_restore]}" "${R[rs_restore]}")" "<=0.95" "$(verdict "$(ratio "${R[gw_restore]}" "${R[rs_restore]}")" 0.95)"
-  row "server CPU s (vs rest-server)" "${R[gw_cpu]}" "${R[rs_cpu]}" "$(ratio "${R[gw_cpu]}" "${R[rs_cpu]}")" "<=0.90" "$(verdict "$(ratio "${R[gw_cpu]}" "${R[rs_cpu]}")" 0.90)"
-  row "  at ready (start-up)" "${R[gw_start]}" "${R[rs_start]}" "$(ratio "${R[gw_start]}" "${R[rs_start]}")" "-" "-"
-  row "  after ready (init+backup+restore)" "${R[gw_run]}" "${R[rs_run]}" "$(ratio "${R[gw_run]}" "${R[rs_run]}")" "-" "-"
-  row "  user s" "${R[gw_user]}" "${R[rs_user]}" "$(ratio "${R[gw_user]}" "${R[rs_user]}")" "-" "-"
-  row "  sys s" "${R[gw_sys]}" "${R[rs_sys]}" "$(ratio "${R[gw_sys]}" "${R[rs_sys]}")" "-" "-"
+  vs_rest_server "" gw
   if [ -n "$ALT" ]; then
-    row "(f) backup wall s (vs rest-server)" "${R[alt_backup]}" "${R[rs_backup]}" "$(ratio "${R[alt_backup]}" "${R[rs_backup]}")" "<=0.95" "$(verdict "$(ratio "${R[alt_backup]}" "${R[rs_backup]}")" 0.95)"
-    row "(f) restore wall s (vs rest-server)" "${R[alt_restore]}" "${R[rs_restore]}" "$(ratio "${R[alt_restore]}" "${R[rs_restore]}")" "<=0.95" "$(verdict "$(ratio "${R[alt_restore]}" "${R[rs_restore]}")" 0.95)"
-    row "(f) server CPU s (vs rest-server)" "${R[alt_cpu]}" "${R[rs_cpu]}" "$(ratio "${R[alt_cpu]}" "${R[rs_cpu]}")" "<=0.90" "$(verdict "$(ratio "${R[alt_cpu]}" "${R[rs_cpu]}")" 0.90)"
-    row "  at ready (start-up)" "${R[alt_start]}" "${R[rs_start]}" "$(ratio "${R[alt_start]}" "${R[rs_start]}")" "-" "-"
-    row "  after ready (init+backup+restore)" "${R[alt_run]}" "${R[rs_run]}" "$(ratio "${R[alt_run]}" "${R[rs_run]}")" "-" "-"
-    row "  user s" "${R[alt_user]}" "${R[rs_user]}" "$(ratio "${R[alt_user]}" "${R[rs_user]}")" "-" "-"
-    row "  sys s" "${R[alt_sys]}" "${R[rs_sys]}" "$(ratio "${R[alt_sys]}" "${R[rs_sys]}")" "-" "-"
+    vs_rest_server "(f) " alt
     row "server CPU s, (a) vs (f)" "${R[gw_cpu]}" "${R[alt_cpu]}" "$(ratio "${R[gw_cpu]}" "${R[alt_cpu]}")" "-" "the two gateway binaries"
   fi
   row "start-up ms, listening (rest-server)" "${R[su_gw]}" "${R[su_rs]}" "$(ratio "${R[su_gw]}" "${R[su_rs]}")" "<=100ms" "$(awk -v m="${R[su_gw]}" 'BEGIN { print (m <= 100 ? "ok" : "MISSED") }')"
