@@ -54,7 +54,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
             ? new BackendMultipartUploads(backend)
             : new LocalMultipartUploads(vfs, new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time), time, _logger);
         _context = new S3Context(vfs, options, _uploads, _logger);
-        _router = new S3Router(_context);
+        _router = new S3Router(_context, _auth);
     }
 
     /// <summary>How long a Complete may run before the response starts and whitespace keeps it alive (tests shorten it).</summary>
@@ -125,7 +125,11 @@ internal sealed partial class S3Frontend : IHttpFrontend
             resource = request.Resource;
             var (operation, handler) = _router.Route(request);
             routed(operation);
-            request.Auth = _auth.Authenticate(request);
+            if (operation != S3Router.PostObject)
+            {
+                request.Auth = _auth.Authenticate(request);
+            }
+
             await handler().ConfigureAwait(false);
             return null;
         }

@@ -13,14 +13,18 @@ internal static class S3Metadata
 
     public static string Quote(string etag) => "\"" + etag + "\"";
 
-    public static Dictionary<string, string> UserMetadataOf(S3Request r)
+    public static Dictionary<string, string> UserMetadataOf(S3Request r) =>
+        UserMetadataOf(r.Context.Request.Headers.Select(h => KeyValuePair.Create(h.Key, h.Value.ToString())));
+
+    /// <summary>The x-amz-meta-* entries of request headers or of a POST form's fields.</summary>
+    public static Dictionary<string, string> UserMetadataOf(IEnumerable<KeyValuePair<string, string>> fields)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        foreach (var (name, values) in r.Context.Request.Headers)
+        foreach (var (name, value) in fields)
         {
             if (name.StartsWith("x-amz-meta-", StringComparison.OrdinalIgnoreCase))
             {
-                result[name["x-amz-meta-".Length..].ToLowerInvariant()] = values.ToString();
+                result[name["x-amz-meta-".Length..].ToLowerInvariant()] = value;
             }
         }
 
@@ -34,12 +38,15 @@ internal static class S3Metadata
         return result;
     }
 
-    public static Dictionary<string, string> StoredHeadersOf(S3Request r)
+    public static Dictionary<string, string> StoredHeadersOf(S3Request r) => StoredHeadersOf(r.Header);
+
+    /// <summary>The stored headers (Cache-Control, Content-Disposition…) of request headers or of a POST form's fields.</summary>
+    public static Dictionary<string, string> StoredHeadersOf(Func<string, string?> field)
     {
         var result = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var name in StoredHeaders)
         {
-            if (r.Header(name) is not { } value)
+            if (field(name) is not { } value)
             {
                 continue;
             }

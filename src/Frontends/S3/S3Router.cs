@@ -1,9 +1,10 @@
+using VfsGateway.Frontends.S3.Auth;
 using VfsGateway.Frontends.S3.Handlers;
 
 namespace VfsGateway.Frontends.S3;
 
 /// <summary>The front door: the one routing table (bucket?, key?, method, sub-resource) → handler; anything else is 501.</summary>
-internal sealed class S3Router(S3Context context)
+internal sealed class S3Router(S3Context context, SigV4Authenticator auth)
 {
     private readonly BucketHandlers _buckets = new(context);
     private readonly ObjectHandlers _objects = new(context);
@@ -14,6 +15,7 @@ internal sealed class S3Router(S3Context context)
     private readonly TaggingHandler _tagging = new(context);
     private readonly AttributesHandler _attributes = new(context);
     private readonly VersionsHandler _versions = new(context);
+    private readonly PostObjectHandler _post = new(context, auth);
 
     /// <summary>Query parameters that select no unsupported operation (request parameters, signing, response overrides); other AWS sub-resources are 501, unknown parameters are ignored.</summary>
     private static readonly HashSet<string> KnownParameters = new(StringComparer.Ordinal)
@@ -28,6 +30,9 @@ internal sealed class S3Router(S3Context context)
         "tagging", "attributes",
         "versions", "version-id-marker",
     };
+
+    /// <summary>The browser form upload: authenticated by its handler from the form's signed policy, not by the request's signature.</summary>
+    public const string PostObject = "PostObject";
 
     /// <summary>Picks the handler and names the operation (the S3 API action, the metrics label); unknown requests get a handler that fails.</summary>
     public (string Operation, Func<Task> Handler) Route(S3Request r)
@@ -74,6 +79,7 @@ internal sealed class S3Router(S3Context context)
                 "PUT" when !r.HasQuery("versioning") => ("CreateBucket", () => _buckets.CreateBucketAsync(r)),
                 "DELETE" => ("DeleteBucket", () => _buckets.DeleteBucketAsync(r)),
                 "POST" when r.HasQuery("delete") => ("DeleteObjects", () => _deleteObjects.DeleteObjectsAsync(r)),
+                "POST" when PostObjectHandler.IsForm(r) => (PostObject, () => _post.PostObjectAsync(r)),
                 _ => NotImplemented(r),
             };
         }

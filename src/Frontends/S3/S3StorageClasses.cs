@@ -17,9 +17,12 @@ internal static class S3StorageClasses
     };
 
     /// <summary>The request's storage class to keep: null when absent or STANDARD (the default is not stored).</summary>
-    public static string? OfRequest(S3Request r)
+    public static string? OfRequest(S3Request r) => OfValue(r.Header("x-amz-storage-class"));
+
+    /// <summary>A requested storage class (header or POST form field) to keep: null when absent or STANDARD.</summary>
+    public static string? OfValue(string? value)
     {
-        if (r.Header("x-amz-storage-class") is not { } value)
+        if (value is null)
         {
             return null;
         }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
 
 namespace VfsGateway.Frontends.S3.Auth;
@@ -155,6 +156,47 @@ internal sealed class SigV4Authenticator(S3Options options, TimeProvider time)
         Verify(request, signedHeaders, payloadHash, amzDate, scope, signingKey, signature, skipSignatureParameter: true);
         return new S3AuthContext(accessKey, signingKey, scope, amzDate, signature.ToLowerInvariant(), payloadHash);
     }
+
+    /// <summary>
+    /// Authenticates a browser POST upload by its form fields: x-amz-signature is the HMAC of the
+    /// base64 policy under the credential's signing key. With --no-auth (or no signature and no
+    /// policy there) the caller is anonymous; anonymous POSTs are refused when auth is on.
+    /// </summary>
+    public S3AuthContext AuthenticatePost(S3Request request, IReadOnlyDictionary<string, string> fields)
+    {
+        if (options.NoAuth)
+        {
+            return S3AuthContext.Anonymous;
+        }
+
+        string Required(string name) => fields.GetValueOrDefault(name)
+            ?? throw new S3Exception(S3Error.AccessDenied, $"Anonymous POST uploads are not allowed; the form needs policy, x-amz-algorithm, x-amz-credential, x-amz-date and x-amz-signature ({name} is missing).");
+        var policy = Required("policy");
+        var signature = Required("x-amz-signature");
+        if (Required("x-amz-algorithm") != SigV4.Algorithm)
+        {
+            throw new S3Exception(S3Error.InvalidArgument, "Only AWS4-HMAC-SHA256 POST policies are supported (x-amz-algorithm).");
+        }
+
+        var amzDate = Required("x-amz-date");
+        if (!SigV4.TryParseAmzDate(amzDate, out _))
+        {
+            throw new S3Exception(S3Error.InvalidArgument, "x-amz-date must be in the form yyyyMMddTHHmmssZ.");
+        }
+
+        var (accessKey, scope, signingKey) = ResolveCredential(Required("x-amz-credential"), amzDate, S3Error.InvalidArgument);
+        var expected = Encoding.ASCII.GetBytes(SigV4.Sign(signingKey, policy));
+        if (!CryptographicOperations.FixedTimeEquals(expected, Encoding.ASCII.GetBytes(signature.ToLowerInvariant())))
+        {
+            throw new S3Exception(S3Error.SignatureDoesNotMatch);
+        }
+
+        request.Context.User = new ClaimsPrincipal(new ClaimsIdentity([new Claim(ClaimTypes.Name, accessKey)], "AWS4-HMAC-SHA256"));
+        return new S3AuthContext(accessKey, signingKey, scope, amzDate, signature.ToLowerInvariant(), SigV4.UnsignedPayload);
+    }
+
+    /// <summary>The server's clock (policy expiration).</summary>
+    public DateTimeOffset Now => time.GetUtcNow();
 
     private (string AccessKey, string Scope, byte[] SigningKey) ResolveCredential(string credential, string amzDate, S3Error malformed)
     {
