@@ -34,7 +34,7 @@ internal sealed class PostObjectHandler(S3Context c, SigV4Authenticator auth)
         {
             var section = await NextSectionAsync(reader, ct).ConfigureAwait(false)
                 ?? throw new S3Exception(S3Error.InvalidArgument, "POST requires exactly one file upload per request (a 'file' field).");
-            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.IsFormDisposition())
+            if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition) || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase) || HeaderUtilities.RemoveQuotes(disposition.Name).Length == 0)
             {
                 throw new S3Exception(S3Error.MalformedPostRequest, "Each part of the form needs a Content-Disposition: form-data header with a name.");
             }
