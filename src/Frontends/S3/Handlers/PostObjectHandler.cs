@@ -118,12 +118,13 @@ internal sealed class PostObjectHandler(S3Context c, SigV4Authenticator auth)
         await RespondAsync(r, fields, key, etag).ConfigureAwait(false);
     }
 
-    private static async Task RespondAsync(S3Request r, Dictionary<string, string> fields, string key, string etag)
+    private async Task RespondAsync(S3Request r, Dictionary<string, string> fields, string key, string etag)
     {
         var response = r.Context.Response;
         response.Headers.ETag = etag;
         var request = r.Context.Request;
-        var location = $"{request.Scheme}://{request.Host}/{Uri.EscapeDataString(r.Bucket)}/{SigV4.UriEncode(key, encodeSlash: false)}";
+        var bucketInPath = S3Request.VirtualHostBucket(request.Host.Host, c.Options) is null ? "/" + Uri.EscapeDataString(r.Bucket) : string.Empty;
+        var location = $"{request.Scheme}://{request.Host}{bucketInPath}/{SigV4.UriEncode(key, encodeSlash: false)}";
         response.Headers.Location = location;
         var redirect = fields.GetValueOrDefault("success_action_redirect") ?? fields.GetValueOrDefault("redirect");
         if (Uri.TryCreate(redirect, UriKind.Absolute, out var target))

@@ -202,6 +202,23 @@ public sealed class S3PostObjectTests
     }
 
     [Fact]
+    public async Task VirtualHostStyle_PostsToTheHostsBucket()
+    {
+        await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true, ForcePathStyle = false, BaseDomain = "s3.test" });
+        await S3RawClient.SendAsync(host, "PUT", "/bucket");
+        var form = new MultipartFormDataContent { { new StringContent("dir/k"), "key" }, { new StringContent("201"), "success_action_status" }, { new ByteArrayContent("v"u8.ToArray()), "file", "f" } };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/") { Content = form };
+        request.Headers.Host = "bucket.s3.test";
+
+        using var response = await host.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal("http://bucket.s3.test/dir/k", xml.Root!.Element("Location")!.Value);
+        Assert.Equal(200, (await S3RawClient.SendAsync(host, "HEAD", "/bucket/dir/k")).Status);
+    }
+
+    [Fact]
     public void PolicyEvaluation_ConditionsAndMalformedDocuments()
     {
         static string Encode(string json) => Convert.ToBase64String(Encoding.UTF8.GetBytes(json));
