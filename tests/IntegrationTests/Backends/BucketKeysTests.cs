@@ -86,7 +86,7 @@ public sealed class BucketKeysTests
             async uploadId =>
             {
                 // The server itself holds the upload (same id) and its parts: nothing was staged in between.
-                using var parts = Json(await direct.MustAsync("s3api", "list-parts", "--bucket", "keys", "--key", "dir/", "--upload-id", uploadId));
+                using var parts = Json(await direct.MustAsync("s3api", "list-parts", "--bucket", "keys", "--key", "dir/", "--upload-id=" + uploadId));
                 Assert.Equal(2, parts.RootElement.GetProperty("Parts").GetArrayLength());
             });
     }
@@ -241,11 +241,11 @@ public sealed class BucketKeysTests
         {
             var file = temp.Sub($"part{i + 1}-" + Guid.NewGuid().ToString("N"));
             await File.WriteAllTextAsync(file, parts[i]);
-            using var part = Json(await cli.MustAsync("s3api", "upload-part", "--bucket", "keys", "--key", "dir/", "--upload-id", id, "--part-number", (i + 1).ToString(CultureInfo.InvariantCulture), "--body", file));
+            using var part = Json(await cli.MustAsync("s3api", "upload-part", "--bucket", "keys", "--key", "dir/", "--upload-id=" + id, "--part-number", (i + 1).ToString(CultureInfo.InvariantCulture), "--body", file));
             etags.Add(part.RootElement.GetProperty("ETag").GetString()!);
         }
 
-        using (var listed = Json(await cli.MustAsync("s3api", "list-parts", "--bucket", "keys", "--key", "dir/", "--upload-id", id)))
+        using (var listed = Json(await cli.MustAsync("s3api", "list-parts", "--bucket", "keys", "--key", "dir/", "--upload-id=" + id)))
         {
             Assert.Equal([1, 2], listed.RootElement.GetProperty("Parts").EnumerateArray().Select(p => p.GetProperty("PartNumber").GetInt32()));
         }
@@ -256,13 +256,13 @@ public sealed class BucketKeysTests
         }
 
         var completion = JsonSerializer.Serialize(new { Parts = etags.Select((e, i) => new { PartNumber = i + 1, ETag = e }) });
-        using (var done = Json(await cli.MustAsync("s3api", "complete-multipart-upload", "--bucket", "keys", "--key", "dir/", "--upload-id", id, "--multipart-upload", completion)))
+        using (var done = Json(await cli.MustAsync("s3api", "complete-multipart-upload", "--bucket", "keys", "--key", "dir/", "--upload-id=" + id, "--multipart-upload", completion)))
         {
             Assert.Equal("dir/", done.RootElement.GetProperty("Key").GetString());
             Assert.EndsWith("-2\"", done.RootElement.GetProperty("ETag").GetString(), StringComparison.Ordinal);
         }
 
-        await cli.MustAsync("s3api", "abort-multipart-upload", "--bucket", "keys", "--key", "dir", "--upload-id", otherId);
+        await cli.MustAsync("s3api", "abort-multipart-upload", "--bucket", "keys", "--key", "dir", "--upload-id=" + otherId);
         using (var none = Json(await cli.MustAsync("s3api", "list-multipart-uploads", "--bucket", "keys")))
         {
             Assert.False(none.RootElement.TryGetProperty("Uploads", out var left) && left.GetArrayLength() > 0);
