@@ -40,11 +40,15 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
             this,
             canHaveEmptyDirectories: true,
             partialUploads: true,
-            caseInsensitive: OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()) with
+            caseInsensitive: OperatingSystem.IsWindows() || OperatingSystem.IsMacOS(),
+            maxNameBytes: MaxNameBytes) with
         {
             Metadata = _xattr ? this : null,
         };
     }
+
+    /// <summary>NAME_MAX of the file systems the gateway runs on (ext4, xfs, btrfs, tmpfs; APFS and NTFS count 255 characters).</summary>
+    internal const int MaxNameBytes = 255;
 
     public LocalOptions Options { get; }
 
