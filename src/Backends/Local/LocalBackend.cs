@@ -121,9 +121,10 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
 
         var overwrote = (int)existing.Attributes != -1;
         SafeFileHandle file;
+        string? createdDirectory = null;
         if (TempNames.IsTemp(path.Name))
         {
-            file = OpenTempWithDirectories(path, full);
+            file = OpenTempWithDirectories(path, full, out createdDirectory);
         }
         else
         {
@@ -168,6 +169,11 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
         catch
         {
             DeleteLeftover(full);
+            if (createdDirectory is not null)
+            {
+                DeleteCreatedDirectories(full, createdDirectory);
+            }
+
             throw;
         }
     }

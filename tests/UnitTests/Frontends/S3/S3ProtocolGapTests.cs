@@ -147,6 +147,23 @@ public sealed class S3ProtocolGapTests
         Assert.Equal(["src"], XDocument.Parse(listing.Body).Descendants().Where(e => e.Name.LocalName == "Key").Select(e => e.Value));
     }
 
+    [Fact]
+    public async Task FailedPut_IntoNewDirectories_LeavesNoDirectoryMarker()
+    {
+        await using var host = await HostAsync("local");
+
+        await S3RawClient.SendAsync(host, "PUT", "/bucket/marker/", []);
+        var wrongMd5 = new Dictionary<string, string> { ["Content-MD5"] = "AAAAAAAAAAAAAAAAAAAAAA==" };
+
+        var intoNew = await S3RawClient.SendAsync(host, "PUT", "/bucket/new/deeper/obj", [1, 2, 3], wrongMd5);
+        var intoMarker = await S3RawClient.SendAsync(host, "PUT", "/bucket/marker/sub/obj", [1, 2, 3], wrongMd5);
+        var listing = await S3RawClient.SendAsync(host, "GET", "/bucket?list-type=2");
+
+        // The directories made for a refused upload go; the folder a client made stays.
+        Assert.Equal([400, 400], new[] { intoNew.Status, intoMarker.Status });
+        Assert.Equal(["marker/"], XDocument.Parse(listing.Body).Descendants().Where(e => e.Name.LocalName == "Key").Select(e => e.Value));
+    }
+
     [Theory]
     [InlineData("PUT", "/bucket/obj")]
     [InlineData("POST", "/bucket/obj?uploads")]
