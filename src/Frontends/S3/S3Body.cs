@@ -16,6 +16,9 @@ internal static class S3Body
     /// <summary>Control documents (Delete, CompleteMultipartUpload) are small; 1000 keys of 1024 bytes fit.</summary>
     public const long MaxXmlBody = 2 * 1024 * 1024;
 
+    /// <summary>Control documents are small and come from clients: no DTDs, no external entities.</summary>
+    private static readonly XmlReaderSettings XmlSettings = new() { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = false };
+
     /// <param name="uploadChecksum">A multipart upload's algorithm: computed when the part names none, and the only one a part may name.</param>
     /// <param name="objectChecksumHeaders">The x-amz-checksum-* headers describe an object, not this body (CompleteMultipartUpload): not checked here.</param>
     public static PayloadStream Open(S3Request r, long maxLength, bool computeMd5, ChecksumAlgorithm? uploadChecksum = null, bool objectChecksumHeaders = false)
@@ -166,8 +169,6 @@ internal static class S3Body
     /// <summary>Parses a small XML document sent as text (a PostObject form field) as <see cref="ReadXmlAsync"/> parses a body.</summary>
     public static Task<XDocument> ParseXmlAsync(string text, CancellationToken cancellationToken) =>
         LoadXmlAsync(XmlReader.Create(new StringReader(text), XmlSettings), cancellationToken);
-
-    private static readonly XmlReaderSettings XmlSettings = new() { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = false };
 
     private static async Task<XDocument> LoadXmlAsync(XmlReader reader, CancellationToken cancellationToken)
     {
