@@ -99,12 +99,6 @@ public sealed class S3ProtocolGapClientTests : IAsyncLifetime
     public async Task Boto3_PaginatorsDelimitersAndEncoding_MatchAws()
     {
         const string script = """
-            import sys
-            import boto3
-            from botocore.config import Config
-            endpoint, key, secret = sys.argv[1], sys.argv[2], sys.argv[3]
-            s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1",
-                              config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
             B = "gaps-boto3"
             s3.create_bucket(Bucket=B)
             s3.create_bucket(Bucket=B)  # us-east-1: creating an owned bucket again succeeds
@@ -135,13 +129,7 @@ public sealed class S3ProtocolGapClientTests : IAsyncLifetime
             assert head["ContentDisposition"] == 'attachment;  filename="a b"', head
             print("ok")
             """;
-        var file = _temp.Sub("gaps.py");
-        await File.WriteAllTextAsync(file, script);
-
-        var result = await ProcessRunner.RunAsync(S3Clients.DebianPython, [file, _gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], AwsCli.ClientEnvironment(S3Gateway.AccessKey, S3Gateway.SecretKey), timeout: TimeSpan.FromMinutes(2));
-
-        Assert.True(result.Succeeded, result.Describe());
-        Assert.Equal("ok", result.Stdout.Trim());
+        await RunBoto3Async("gaps.py", script);
     }
 
     [Fact]
@@ -149,14 +137,9 @@ public sealed class S3ProtocolGapClientTests : IAsyncLifetime
     {
         // Issue 12: the upload's temp name must not make a 230-255-byte name too long for the file system.
         const string script = """
-            import io, os, sys
-            import boto3
+            import io, os
             from boto3.s3.transfer import TransferConfig
-            from botocore.config import Config
             from botocore.exceptions import ClientError
-            endpoint, key, secret = sys.argv[1], sys.argv[2], sys.argv[3]
-            s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1",
-                              config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
             B = "long-names"
             s3.create_bucket(Bucket=B)
             names = {230: "d/" + "n" * 230, 255: "d/" + "\u00e9" * 127 + "x"}
@@ -185,14 +168,30 @@ public sealed class S3ProtocolGapClientTests : IAsyncLifetime
             assert "t/" not in [p["Prefix"] for p in s3.list_objects_v2(Bucket=B, Delimiter="/").get("CommonPrefixes", [])]
             print("ok")
             """;
-        var file = _temp.Sub("long_names.py");
-        await File.WriteAllTextAsync(file, script);
+        await RunBoto3Async("long_names.py", script);
+
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_gateway.DataDir, "long-names"), ".*.partial", SearchOption.AllDirectories));
+    }
+
+    /// <summary>Runs <paramref name="body"/> with Debian's boto3 against the gateway, as client `s3`; it prints "ok" when every assertion held.</summary>
+    private async Task RunBoto3Async(string name, string body)
+    {
+        const string preamble = """
+            import sys
+            import boto3
+            from botocore.config import Config
+            endpoint, key, secret = sys.argv[1], sys.argv[2], sys.argv[3]
+            s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1",
+                              config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
+
+            """;
+        var file = _temp.Sub(name);
+        await File.WriteAllTextAsync(file, preamble + body);
 
         var result = await ProcessRunner.RunAsync(S3Clients.DebianPython, [file, _gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], AwsCli.ClientEnvironment(S3Gateway.AccessKey, S3Gateway.SecretKey), timeout: TimeSpan.FromMinutes(2));
 
         Assert.True(result.Succeeded, result.Describe());
         Assert.Equal("ok", result.Stdout.Trim());
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_gateway.DataDir, "long-names"), ".*.partial", SearchOption.AllDirectories));
     }
 
     [Fact]
