@@ -43,6 +43,13 @@ public sealed record BackendFeatures
     /// </summary>
     public Metadata.IMetadataStorage? Metadata { get; init; }
 
+    /// <summary>
+    /// The longest name (one path segment, UTF-8 bytes) the backend can hold, or null for no limit of
+    /// its own: file systems hold 255 (NAME_MAX). The Vfs refuses longer names before any I/O, so a
+    /// refused write leaves no directory behind (issue 12).
+    /// </summary>
+    public int? MaxNameBytes { get; init; }
+
     /// <summary>Builds the feature set of <paramref name="backend"/> from the interfaces it implements and the given flags.</summary>
     public static BackendFeatures Discover(
         object backend,
@@ -50,13 +57,15 @@ public sealed record BackendFeatures
         bool canHaveEmptyDirectories = true,
         bool partialUploads = false,
         bool caseInsensitive = false,
-        bool conditionalPut = false) => new()
+        bool conditionalPut = false,
+        int? maxNameBytes = null) => new()
         {
             BucketBased = bucketBased,
             CanHaveEmptyDirectories = canHaveEmptyDirectories,
             PartialUploads = partialUploads,
             CaseInsensitive = caseInsensitive,
             ConditionalPut = conditionalPut,
+            MaxNameBytes = maxNameBytes,
             Copy = backend as IServerSideCopy,
             Move = backend as IServerSideMove,
             ListRecursive = backend as IRecursiveList,

@@ -98,6 +98,7 @@ public sealed partial class VirtualFileSystem
     {
         RejectDirectoryKey(dir);
         RejectReserved(dir);
+        RejectLongNames(dir);
         await RetryAsync(async ct => { await _backend.MkdirAsync(dir, ct).ConfigureAwait(false); return true; }, "mkdir", dir, cancellationToken).ConfigureAwait(false);
         if (!dir.IsRoot)
         {
@@ -143,6 +144,7 @@ public sealed partial class VirtualFileSystem
         CheckDirectoryKey(to);
         RejectReserved(from);
         RejectReserved(to);
+        RejectLongNames(to);
         var source = await StatAsync(from, cancellationToken).ConfigureAwait(false);
         if (source.IsDirectory)
         {
@@ -193,6 +195,7 @@ public sealed partial class VirtualFileSystem
         CheckDirectoryKey(to);
         RejectReserved(from);
         RejectReserved(to);
+        RejectLongNames(to);
         var sourceDirty = _cache?.DirtyEntry(from) is not null;
         if (Features.Move is { } move && !sourceDirty)
         {
@@ -249,6 +252,25 @@ public sealed partial class VirtualFileSystem
         }
 
         RejectReserved(path);
+        RejectLongNames(path);
+    }
+
+    /// <summary>Refuses a name the backend cannot hold (<see cref="BackendFeatures.MaxNameBytes"/>) before anything is created for it.</summary>
+    private void RejectLongNames(VfsPath path)
+    {
+        if (Features.MaxNameBytes is not { } max)
+        {
+            return;
+        }
+
+        foreach (var segment in path.Segments)
+        {
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(segment);
+            if (bytes > max)
+            {
+                throw new VfsException(VfsErrorKind.Invalid, $"a name in '{path}' is {bytes} bytes long; this storage holds names (each part between slashes) of at most {max} bytes", path.Value);
+            }
+        }
     }
 
     /// <summary>A directory operation on a directory key ("dir/"): that is an object, the directory is "dir".</summary>

@@ -19,8 +19,10 @@ internal sealed partial class LocalBackend
     /// A concurrent upload that creates the same directory first wins the rename; this one then
     /// starts over inside it.
     /// </summary>
-    private SafeFileHandle OpenTempWithDirectories(VfsPath path, string full)
+    /// <param name="created">The top directory this call created for the file (null when it created none, or mkdir -p ran): a failed upload removes what it created (<see cref="DeleteCreatedDirectories"/>).</param>
+    private SafeFileHandle OpenTempWithDirectories(VfsPath path, string full, out string? created)
     {
+        created = null;
         for (var attempt = 0; ; attempt++)
         {
             var dir = Path.GetDirectoryName(full)!;
@@ -51,6 +53,7 @@ internal sealed partial class LocalBackend
                 handle = Io(path, () => File.OpenHandle(Path.Combine(inner, Path.GetFileName(full)), FileMode.CreateNew, FileAccess.Write, FileShare.Read | FileShare.Delete));
                 Directory.Move(staging, target);
                 SyncDirectory(existing, path);
+                created = target;
                 return handle;
             }
             catch (IOException) when (Directory.Exists(target) || File.Exists(target))
@@ -75,6 +78,27 @@ internal sealed partial class LocalBackend
 
     private static SafeFileHandle OpenNew(VfsPath path, string full) =>
         Io(path, () => File.OpenHandle(full, FileMode.Create, FileAccess.Write, FileShare.Read | FileShare.Delete));
+
+    /// <summary>
+    /// After a failed upload's temp file is gone: removes the directories its staging created, from
+    /// the file's directory up to <paramref name="created"/>, while they are empty (issue 12: an empty
+    /// leftover directory is a "dir/" key in S3 listings). One that another upload put a file in
+    /// meanwhile is not empty and stays, with those above it. Best effort, like <see cref="DeleteLeftover"/>.
+    /// </summary>
+    private static void DeleteCreatedDirectories(string full, string created)
+    {
+        for (var dir = Path.GetDirectoryName(full); dir is not null && dir.StartsWith(created, StringComparison.Ordinal); dir = Path.GetDirectoryName(dir))
+        {
+            try
+            {
+                Directory.Delete(dir, recursive: false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                return;
+            }
+        }
+    }
 
     private static void DeleteStaging(string staging)
     {

@@ -40,11 +40,15 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
             this,
             canHaveEmptyDirectories: true,
             partialUploads: true,
-            caseInsensitive: OperatingSystem.IsWindows() || OperatingSystem.IsMacOS()) with
+            caseInsensitive: OperatingSystem.IsWindows() || OperatingSystem.IsMacOS(),
+            maxNameBytes: MaxNameBytes) with
         {
             Metadata = _xattr ? this : null,
         };
     }
+
+    /// <summary>NAME_MAX of the file systems the gateway runs on (ext4, xfs, btrfs, tmpfs; APFS and NTFS count 255 characters).</summary>
+    internal const int MaxNameBytes = 255;
 
     public LocalOptions Options { get; }
 
@@ -117,9 +121,10 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
 
         var overwrote = (int)existing.Attributes != -1;
         SafeFileHandle file;
+        string? createdDirectory = null;
         if (TempNames.IsTemp(path.Name))
         {
-            file = OpenTempWithDirectories(path, full);
+            file = OpenTempWithDirectories(path, full, out createdDirectory);
         }
         else
         {
@@ -164,6 +169,11 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
         catch
         {
             DeleteLeftover(full);
+            if (createdDirectory is not null)
+            {
+                DeleteCreatedDirectories(full, createdDirectory);
+            }
+
             throw;
         }
     }

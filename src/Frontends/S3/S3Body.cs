@@ -16,6 +16,9 @@ internal static class S3Body
     /// <summary>Control documents (Delete, CompleteMultipartUpload) are small; 1000 keys of 1024 bytes fit.</summary>
     public const long MaxXmlBody = 2 * 1024 * 1024;
 
+    /// <summary>Control documents are small and come from clients: no DTDs, no external entities.</summary>
+    private static readonly XmlReaderSettings XmlSettings = new() { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = false };
+
     /// <param name="uploadChecksum">A multipart upload's algorithm: computed when the part names none, and the only one a part may name.</param>
     /// <param name="objectChecksumHeaders">The x-amz-checksum-* headers describe an object, not this body (CompleteMultipartUpload): not checked here.</param>
     public static PayloadStream Open(S3Request r, long maxLength, bool computeMd5, ChecksumAlgorithm? uploadChecksum = null, bool objectChecksumHeaders = false)
@@ -92,25 +95,8 @@ internal static class S3Body
     /// <summary>The one x-amz-checksum-* to verify: from a header, or announced in x-amz-trailer and sent after the body.</summary>
     private static (ChecksumAlgorithm? Algorithm, Func<string?> Expected) ChecksumOf(S3Request r, AwsChunkedStream? decoder)
     {
-        ChecksumAlgorithm? found = null;
-        string? headerValue = null;
-        foreach (var algorithm in Enum.GetValues<ChecksumAlgorithm>())
+        if (SentChecksum(r.Header) is ({ } fromHeader, var headerValue))
         {
-            if (r.Header(Checksum.HeaderFor(algorithm)) is { } value)
-            {
-                if (found is not null)
-                {
-                    throw new S3Exception(S3Error.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
-                }
-
-                found = algorithm;
-                headerValue = value;
-            }
-        }
-
-        if (found is { } fromHeader)
-        {
-            CheckChecksumValue(fromHeader, headerValue!);
             return (fromHeader, () => headerValue);
         }
 
@@ -136,6 +122,32 @@ internal static class S3Body
         return (null, () => null);
     }
 
+    /// <summary>
+    /// The one x-amz-checksum-* value sent with the body (a request header, or a PostObject form
+    /// field), checked for form: at most one algorithm, a base64 value of the algorithm's size.
+    /// </summary>
+    public static (ChecksumAlgorithm? Algorithm, string? Value) SentChecksum(Func<string, string?> lookup)
+    {
+        ChecksumAlgorithm? found = null;
+        string? sent = null;
+        foreach (var algorithm in Enum.GetValues<ChecksumAlgorithm>())
+        {
+            if (lookup(Checksum.HeaderFor(algorithm)) is { } value)
+            {
+                if (found is not null)
+                {
+                    throw new S3Exception(S3Error.InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed.");
+                }
+
+                CheckChecksumValue(algorithm, value);
+                found = algorithm;
+                sent = value;
+            }
+        }
+
+        return (found, sent);
+    }
+
     private static void CheckChecksumValue(ChecksumAlgorithm algorithm, string value)
     {
         var bytes = new byte[64];
@@ -149,20 +161,28 @@ internal static class S3Body
     public static async Task<XDocument> ReadXmlAsync(S3Request r, bool objectChecksumHeaders = false)
     {
         var body = Open(r, MaxXmlBody, computeMd5: false, objectChecksumHeaders: objectChecksumHeaders);
-        var settings = new XmlReaderSettings { Async = true, DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, CloseInput = false };
-        XDocument document;
-        try
-        {
-            using var reader = XmlReader.Create(body, settings);
-            document = await XDocument.LoadAsync(reader, LoadOptions.None, r.Context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (XmlException e)
-        {
-            throw new S3Exception(S3Error.MalformedXml, S3Error.MalformedXml.Message, e);
-        }
-
+        var document = await LoadXmlAsync(XmlReader.Create(body, XmlSettings), r.Context.RequestAborted).ConfigureAwait(false);
         await body.DrainAsync(r.Context.RequestAborted).ConfigureAwait(false);
         return document;
+    }
+
+    /// <summary>Parses a small XML document sent as text (a PostObject form field) as <see cref="ReadXmlAsync"/> parses a body.</summary>
+    public static Task<XDocument> ParseXmlAsync(string text, CancellationToken cancellationToken) =>
+        LoadXmlAsync(XmlReader.Create(new StringReader(text), XmlSettings), cancellationToken);
+
+    private static async Task<XDocument> LoadXmlAsync(XmlReader reader, CancellationToken cancellationToken)
+    {
+        using (reader)
+        {
+            try
+            {
+                return await XDocument.LoadAsync(reader, LoadOptions.None, cancellationToken).ConfigureAwait(false);
+            }
+            catch (XmlException e)
+            {
+                throw new S3Exception(S3Error.MalformedXml, S3Error.MalformedXml.Message, e);
+            }
+        }
     }
 
     public static XElement? Child(XElement parent, string name) =>

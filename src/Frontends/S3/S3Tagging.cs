@@ -6,7 +6,8 @@ using VfsGateway.Frontends.S3.Xml;
 namespace VfsGateway.Frontends.S3;
 
 /// <summary>
-/// Object tags: the x-amz-tagging header (URL query form, "k1=v1&amp;k2=v2") and the Tagging document,
+/// Object tags: the x-amz-tagging header (URL query form, "k1=v1&amp;k2=v2") and the Tagging document
+/// (PutObjectTagging's body, PostObject's tagging field),
 /// with AWS's limits (10 tags per object, keys up to 128 and values up to 256 Unicode characters, letters,
 /// digits, spaces and + - = . _ : / @; unique keys) checked the same way for both.
 /// </summary>
@@ -42,9 +43,15 @@ internal static partial class S3Tagging
     }
 
     /// <summary>The Tagging document of PutObjectTagging.</summary>
-    public static async Task<Dictionary<string, string>> ReadDocumentAsync(S3Request r)
+    public static async Task<Dictionary<string, string>> ReadDocumentAsync(S3Request r) =>
+        OfDocument(await S3Body.ReadXmlAsync(r).ConfigureAwait(false));
+
+    /// <summary>The tagging field of a PostObject form: the same Tagging document, as text.</summary>
+    public static async Task<Dictionary<string, string>> OfFormFieldAsync(string? field, CancellationToken cancellationToken) =>
+        field is null ? [] : OfDocument(await S3Body.ParseXmlAsync(field, cancellationToken).ConfigureAwait(false));
+
+    private static Dictionary<string, string> OfDocument(XDocument document)
     {
-        var document = await S3Body.ReadXmlAsync(r).ConfigureAwait(false);
         if (document.Root is not { Name.LocalName: "Tagging" } root || S3Body.Child(root, "TagSet") is not { } set)
         {
             throw new S3Exception(S3Error.MalformedXml);

@@ -99,6 +99,7 @@ internal sealed class PostPolicy
                     Func<string, string, bool> test = op switch
                     {
                         "eq" => (actual, expected) => actual == expected,
+                        "starts-with" when name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase) => StartsWithEach,
                         "starts-with" => (actual, expected) => actual.StartsWith(expected, StringComparison.Ordinal),
                         _ => throw Malformed($"Unknown policy condition '{op}'."),
                     };
@@ -119,6 +120,14 @@ internal sealed class PostPolicy
             return new PostPolicy(min, max);
         }
     }
+
+    /// <summary>
+    /// AWS's POST policy "Condition Matching": a Content-Type with commas is a list, and starts-with
+    /// holds only when every value in it starts with the prefix ("image/jpeg, image/png" passes
+    /// "image/", "image/jpeg,text/plain" does not).
+    /// </summary>
+    private static bool StartsWithEach(string actual, string expected) =>
+        actual.Split(',', StringSplitOptions.TrimEntries).All(value => value.StartsWith(expected, StringComparison.Ordinal));
 
     private static void Require(IReadOnlyDictionary<string, string> fields, string name, JsonElement expected, string op, Func<string, string, bool> test)
     {

@@ -14,6 +14,8 @@ namespace VfsGateway.Frontends.S3.Checksums;
 /// </summary>
 internal static class S3Checksums
 {
+    private static readonly Dictionary<string, string> NoChecksums = [];
+
     /// <summary>Where an upload keeps its mode (in the Begin metadata's Checksums, replaced by the object's checksums at Complete).</summary>
     public const string AlgorithmKey = "x-amz-checksum-algorithm";
 
@@ -22,6 +24,20 @@ internal static class S3Checksums
 
     public const string Composite = "COMPOSITE";
     public const string FullObject = "FULL_OBJECT";
+
+    /// <summary>What a single-body upload (PutObject, PostObject) keeps with its object: the checksum it verified, as FULL_OBJECT, else none.</summary>
+    public static IReadOnlyDictionary<string, string> OfBody(PayloadStream body) =>
+        body.VerifiedChecksum is { } c ? new Dictionary<string, string> { [c.Key] = c.Value, [TypeKey] = FullObject } : NoChecksums;
+
+    /// <summary>Answers a single-body upload with the checksum it verified, as AWS does.</summary>
+    public static void Echo(Microsoft.AspNetCore.Http.HttpResponse response, PayloadStream body)
+    {
+        if (body.VerifiedChecksum is { } checksum)
+        {
+            response.Headers[checksum.Key] = checksum.Value;
+            response.Headers[TypeKey] = FullObject;
+        }
+    }
 
     /// <summary>The name S3 uses in x-amz-checksum-algorithm and XML: CRC32, CRC32C, CRC64NVME, SHA1, SHA256.</summary>
     public static string NameOf(ChecksumAlgorithm algorithm) => algorithm.ToString().ToUpperInvariant();

@@ -12,8 +12,6 @@ namespace VfsGateway.Frontends.S3.Handlers;
 /// <summary>HeadObject, GetObject, PutObject, DeleteObject.</summary>
 internal sealed class ObjectHandlers(S3Context c)
 {
-    private static readonly Dictionary<string, string> NoChecksums = [];
-
     private static readonly (string Parameter, string Header)[] ResponseOverrides =
     [
         ("response-content-type", "Content-Type"),
@@ -157,7 +155,7 @@ internal sealed class ObjectHandlers(S3Context c)
                     Headers = headers,
                     UserMetadata = userMetadata,
                     ETag = body.Md5 is { } md5 ? S3Metadata.Quote(Convert.ToHexStringLower(md5)) : null,
-                    Checksums = body.VerifiedChecksum is { } c ? new Dictionary<string, string> { [c.Key] = c.Value, [S3Checksums.TypeKey] = S3Checksums.FullObject } : NoChecksums,
+                    Checksums = S3Checksums.OfBody(body),
                     StorageClass = storageClass,
                     Tags = tags,
                 };
@@ -169,11 +167,7 @@ internal sealed class ObjectHandlers(S3Context c)
         var etag = stored?.ETag ?? S3Context.DerivedETag(entry);
         c.ETags.Set(entry, etag, storageClass);
         r.Context.Response.Headers.ETag = etag;
-        if (body.VerifiedChecksum is { } checksum)
-        {
-            r.Context.Response.Headers[checksum.Key] = checksum.Value;
-            r.Context.Response.Headers[S3Checksums.TypeKey] = S3Checksums.FullObject;
-        }
+        S3Checksums.Echo(r.Context.Response, body);
     }
 
     public async Task DeleteObjectAsync(S3Request r)

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 using VfsGateway.Frontends.S3.Auth;
+using VfsGateway.Frontends.S3.Checksums;
 using VfsGateway.Frontends.S3.Xml;
 using VfsGateway.Vfs;
 using VfsGateway.Vfs.Metadata;
@@ -17,8 +18,6 @@ internal sealed class PostObjectHandler(S3Context c, SigV4Authenticator auth)
 {
     /// <summary>AWS limits the form fields before the file to 20 KB.</summary>
     public const int MaxFieldBytes = 20 * 1024;
-
-    private static readonly Dictionary<string, string> NoChecksums = [];
 
     /// <summary>Whether a POST on a bucket is a form upload (rather than an unsupported bucket operation).</summary>
     public static bool IsForm(S3Request r) =>
@@ -61,11 +60,6 @@ internal sealed class PostObjectHandler(S3Context c, SigV4Authenticator auth)
         var policy = fields.GetValueOrDefault("policy") is { } document
             ? PostPolicy.Evaluate(document, new Dictionary<string, string>(fields, StringComparer.OrdinalIgnoreCase) { ["bucket"] = r.Bucket }, auth.Now)
             : null;
-        if (fields.ContainsKey("tagging"))
-        {
-            throw new S3Exception(S3Error.NotImplemented, "The 'tagging' form field is not supported; tag the object with PutObjectTagging after the upload.");
-        }
-
         var key = (fields.GetValueOrDefault("key") ?? throw new S3Exception(S3Error.InvalidArgument, "Bucket POST must contain a field named 'key'."))
             .Replace("${filename}", fileName, StringComparison.Ordinal);
         if (key.Length == 0 || key.EndsWith('/'))
@@ -78,7 +72,11 @@ internal sealed class PostObjectHandler(S3Context c, SigV4Authenticator auth)
         var userMetadata = S3Metadata.UserMetadataOf(fields);
         var contentType = fields.GetValueOrDefault("Content-Type");
         var headers = S3Metadata.StoredHeadersOf(fields.GetValueOrDefault);
-        var body = new PayloadStream(file, null, Math.Min(policy?.MaxLength ?? long.MaxValue, S3Body.MaxObjectSize), c.Options.EtagHash == S3EtagHash.Md5, null, null, null, () => null);
+        var tags = await S3Tagging.OfFormFieldAsync(fields.GetValueOrDefault("tagging"), ct).ConfigureAwait(false);
+
+        // x-amz-checksum-* fields are checked against the file as the headers are against a PUT body.
+        var (algorithm, checksum) = S3Body.SentChecksum(fields.GetValueOrDefault);
+        var body = new PayloadStream(file, null, Math.Min(policy?.MaxLength ?? long.MaxValue, S3Body.MaxObjectSize), c.Options.EtagHash == S3EtagHash.Md5, null, null, algorithm, () => checksum);
         ObjectMetadata? stored = null;
         var options = new PutOptions(null, S3Metadata.ModTimeOf(userMetadata), contentType, userMetadata.Count > 0 ? userMetadata : null)
         {
@@ -97,8 +95,9 @@ internal sealed class PostObjectHandler(S3Context c, SigV4Authenticator auth)
                     Headers = headers,
                     UserMetadata = userMetadata,
                     ETag = body.Md5 is { } md5 ? S3Metadata.Quote(Convert.ToHexStringLower(md5)) : null,
-                    Checksums = NoChecksums,
+                    Checksums = S3Checksums.OfBody(body),
                     StorageClass = storageClass,
+                    Tags = tags,
                 };
                 return stored;
             },
@@ -115,6 +114,7 @@ internal sealed class PostObjectHandler(S3Context c, SigV4Authenticator auth)
 
         var etag = stored?.ETag ?? S3Context.DerivedETag(entry);
         c.ETags.Set(entry, etag, storageClass);
+        S3Checksums.Echo(r.Context.Response, body);
         await RespondAsync(r, fields, key, etag).ConfigureAwait(false);
     }
 

@@ -9,7 +9,7 @@ namespace VfsGateway.IntegrationTests.Frontends.S3;
 public sealed class PostObjectClientTests(IntegrityTaggingGateway fixture) : IClassFixture<IntegrityTaggingGateway>
 {
     private const string Script = """
-        import datetime, sys, time
+        import base64, datetime, hashlib, sys, time, zlib
         import boto3, requests
         from botocore.config import Config
 
@@ -47,6 +47,32 @@ public sealed class PostObjectClientTests(IntegrityTaggingGateway fixture) : ICl
         assert r.headers["Location"].startswith("http://127.0.0.1:9/done?bucket=boto3-post&key=redirected.txt&etag="), r.headers
         print("201 303 ok")
 
+        # The tagging field (a Tagging document), x-amz-checksum-* fields checked against the file, and a
+        # comma-separated Content-Type whose every value must pass starts-with (AWS's condition matching).
+        F = "boto3-post-fields"
+        s3.create_bucket(Bucket=F)
+        tagging = "<Tagging><TagSet><Tag><Key>team</Key><Value>web ui</Value></Tag></TagSet></Tagging>"
+        body = b"tagged and checksummed"
+        sha = base64.b64encode(hashlib.sha256(body).digest()).decode()
+        post = s3.generate_presigned_post(F, "fields.txt",
+            Fields={"tagging": tagging, "x-amz-checksum-sha256": sha, "Content-Type": "image/png, image/gif"},
+            Conditions=[{"tagging": tagging}, {"x-amz-checksum-sha256": sha}, ["starts-with", "$Content-Type", "image/"]])
+        r = requests.post(post["url"], data=post["fields"], files={"file": ("f", body)})
+        assert r.status_code == 204, (r.status_code, r.text)
+        assert s3.get_object_tagging(Bucket=F, Key="fields.txt")["TagSet"] == [{"Key": "team", "Value": "web ui"}]
+        head = s3.head_object(Bucket=F, Key="fields.txt", ChecksumMode="ENABLED")
+        assert head["ChecksumSHA256"] == sha and head["ContentType"] == "image/png, image/gif", head
+        other = base64.b64encode(zlib.crc32(b"other").to_bytes(4, "big")).decode()
+        post = s3.generate_presigned_post(F, "mismatch", Fields={"x-amz-checksum-crc32": other}, Conditions=[{"x-amz-checksum-crc32": other}])
+        r = requests.post(post["url"], data=post["fields"], files={"file": ("f", body)})
+        assert r.status_code == 400 and code(r) == "BadDigest", (r.status_code, r.text)
+        post = s3.generate_presigned_post(F, "mixed", Fields={"Content-Type": "image/png, text/html"}, Conditions=[["starts-with", "$Content-Type", "image/"]])
+        r = requests.post(post["url"], data=post["fields"], files={"file": ("f", body)})
+        assert r.status_code == 403 and "Policy Condition failed" in r.text, (r.status_code, r.text)
+        keys = [o["Key"] for o in s3.list_objects_v2(Bucket=F)["Contents"]]
+        assert keys == ["fields.txt"], keys
+        print("fields ok")
+
         post = s3.generate_presigned_post(B, "limited", Conditions=[["content-length-range", 1, 4]])
         r = requests.post(post["url"], data=post["fields"], files={"file": ("x", b"too large")})
         assert r.status_code == 400 and code(r) == "EntityTooLarge", (r.status_code, r.text)
@@ -79,7 +105,7 @@ public sealed class PostObjectClientTests(IntegrityTaggingGateway fixture) : ICl
         var result = await ProcessRunner.RunAsync(python, [script, fixture.Gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], AwsCli.ClientEnvironment(S3Gateway.AccessKey, S3Gateway.SecretKey), timeout: TimeSpan.FromMinutes(2));
 
         Assert.True(result.Succeeded, result.Describe());
-        Assert.Equal(["204 ok", "201 303 ok", "refusals ok"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal(["204 ok", "201 303 ok", "fields ok", "refusals ok"], result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.Equal("hello post", await File.ReadAllTextAsync(Path.Combine(fixture.Gateway.DataDir, "boto3-post", "uploads", "hello.txt")));
     }
 }

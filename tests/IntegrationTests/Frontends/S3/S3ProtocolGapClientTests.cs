@@ -99,12 +99,6 @@ public sealed class S3ProtocolGapClientTests : IAsyncLifetime
     public async Task Boto3_PaginatorsDelimitersAndEncoding_MatchAws()
     {
         const string script = """
-            import sys
-            import boto3
-            from botocore.config import Config
-            endpoint, key, secret = sys.argv[1], sys.argv[2], sys.argv[3]
-            s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1",
-                              config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
             B = "gaps-boto3"
             s3.create_bucket(Bucket=B)
             s3.create_bucket(Bucket=B)  # us-east-1: creating an owned bucket again succeeds
@@ -135,8 +129,64 @@ public sealed class S3ProtocolGapClientTests : IAsyncLifetime
             assert head["ContentDisposition"] == 'attachment;  filename="a b"', head
             print("ok")
             """;
-        var file = _temp.Sub("gaps.py");
-        await File.WriteAllTextAsync(file, script);
+        await RunBoto3Async("gaps.py", script);
+    }
+
+    [Fact]
+    public async Task Boto3_KeysWith255ByteNames_PutGetMultipartCopyOnLocalBackend()
+    {
+        // Issue 12: the upload's temp name must not make a 230-255-byte name too long for the file system.
+        const string script = """
+            import io, os
+            from boto3.s3.transfer import TransferConfig
+            from botocore.exceptions import ClientError
+            B = "long-names"
+            s3.create_bucket(Bucket=B)
+            names = {230: "d/" + "n" * 230, 255: "d/" + "\u00e9" * 127 + "x"}
+            for n, k in names.items():
+                assert len(k.encode()) == 2 + n, (n, len(k.encode()))
+                s3.put_object(Bucket=B, Key=k, Body=b"small")
+                assert s3.get_object(Bucket=B, Key=k)["Body"].read() == b"small"
+                s3.copy_object(Bucket=B, Key=k, CopySource={"Bucket": B, "Key": k}, MetadataDirective="REPLACE", Metadata={"n": str(n)})
+                assert s3.head_object(Bucket=B, Key=k)["Metadata"] == {"n": str(n)}
+            big = os.urandom(6 * 1024 * 1024)
+            mp = "m/" + "x" * 255
+            s3.upload_fileobj(io.BytesIO(big), B, mp, Config=TransferConfig(multipart_threshold=5 * 1024 * 1024, multipart_chunksize=5 * 1024 * 1024))
+            assert s3.head_object(Bucket=B, Key=mp)["ETag"].endswith('-2"'), s3.head_object(Bucket=B, Key=mp)
+            assert s3.get_object(Bucket=B, Key=mp)["Body"].read() == big
+            cp = "c/" + "y" * 255
+            s3.copy_object(Bucket=B, Key=cp, CopySource={"Bucket": B, "Key": names[230]})
+            assert s3.get_object(Bucket=B, Key=cp)["Body"].read() == b"small"
+            keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=B)["Contents"])
+            assert keys == sorted([cp, mp] + list(names.values())), keys
+            try:
+                s3.put_object(Bucket=B, Key="t/" + "z" * 256, Body=b"x")
+                raise AssertionError("a 256-byte name was stored")
+            except ClientError as e:
+                assert e.response["Error"]["Code"] == "InvalidArgument", e.response
+                assert ".partial" not in e.response["Error"]["Message"], e.response
+            assert "t/" not in [p["Prefix"] for p in s3.list_objects_v2(Bucket=B, Delimiter="/").get("CommonPrefixes", [])]
+            print("ok")
+            """;
+        await RunBoto3Async("long_names.py", script);
+
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(_gateway.DataDir, "long-names"), ".*.partial", SearchOption.AllDirectories));
+    }
+
+    /// <summary>Runs <paramref name="body"/> with Debian's boto3 against the gateway, as client `s3`; it prints "ok" when every assertion held.</summary>
+    private async Task RunBoto3Async(string name, string body)
+    {
+        const string preamble = """
+            import sys
+            import boto3
+            from botocore.config import Config
+            endpoint, key, secret = sys.argv[1], sys.argv[2], sys.argv[3]
+            s3 = boto3.client("s3", endpoint_url=endpoint, aws_access_key_id=key, aws_secret_access_key=secret, region_name="us-east-1",
+                              config=Config(s3={"addressing_style": "path"}, signature_version="s3v4", retries={"max_attempts": 1}))
+
+            """;
+        var file = _temp.Sub(name);
+        await File.WriteAllTextAsync(file, preamble + body);
 
         var result = await ProcessRunner.RunAsync(S3Clients.DebianPython, [file, _gateway.Endpoint, S3Gateway.AccessKey, S3Gateway.SecretKey], AwsCli.ClientEnvironment(S3Gateway.AccessKey, S3Gateway.SecretKey), timeout: TimeSpan.FromMinutes(2));
 

@@ -97,6 +97,36 @@ public sealed class ResticFrontendQuotaTests
         await host.UploadAsync("/repo", "keys", ResticTestHost.RandomBytes(100), HttpStatusCode.OK);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task IdenticalReupload_CountsOnce(bool appendOnly)
+    {
+        // Issue 12: a retried upload of a blob that is already stored keeps no reservation, in either mode
+        // (append-only answers it without storing, the normal mode overwrites it).
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 1000, AppendOnly = appendOnly });
+        var content = ResticTestHost.RandomBytes(400);
+        for (var i = 0; i < 3; i++)
+        {
+            await host.UploadAsync("/repo", "data", content, HttpStatusCode.OK);
+        }
+
+        // 400 in use; had each re-upload kept its reservation, 1000 would be and nothing more would fit.
+        await host.UploadAsync("/repo", "keys", ResticTestHost.RandomBytes(601), HttpStatusCode.InsufficientStorage);
+        await host.UploadAsync("/repo", "keys", ResticTestHost.RandomBytes(600), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Start_LeftoverTempFilesOfInterruptedUploads_DoNotCount()
+    {
+        var backend = new MemoryBackend(new MemoryOptions(VfsPath.Root));
+        var temp = TempNames.For(VfsPath.Parse("repo/data/ab/x"));
+        await backend.PutAsync(temp, new MemoryStream(new byte[900]), new PutOptions(900), CancellationToken.None);
+        await using var host = await ResticTestHost.StartAsync(new ResticOptions { NoAuth = true, MaxSize = 1000 }, backend);
+
+        await host.UploadAsync("/repo", "keys", ResticTestHost.RandomBytes(1000), HttpStatusCode.OK);
+    }
+
     [Fact]
     public async Task FailedUpload_ReleasesItsReservation()
     {

@@ -29,7 +29,8 @@ public sealed class S3ObjectTests
         return ms.ToArray();
     }
 
-    private static string Crc32Base64(byte[] data, ChecksumAlgorithm algorithm = ChecksumAlgorithm.Crc32)
+    /// <summary>The base64 x-amz-checksum-* value of <paramref name="data"/>.</summary>
+    internal static string ChecksumBase64(byte[] data, ChecksumAlgorithm algorithm = ChecksumAlgorithm.Crc32)
     {
         using var c = new Checksum(algorithm);
         c.Append(data);
@@ -88,11 +89,11 @@ public sealed class S3ObjectTests
         var data = Encoding.ASCII.GetBytes("checksummed " + name);
         var header = Checksum.HeaderFor(algorithm);
 
-        var ok = await S3RawClient.SendAsync(host, "PUT", "/bucket/good", data, new() { [header] = Crc32Base64(data, algorithm) });
-        var bad = await S3RawClient.SendAsync(host, "PUT", "/bucket/bad", data, new() { [header] = Crc32Base64([.. data, 0], algorithm) });
+        var ok = await S3RawClient.SendAsync(host, "PUT", "/bucket/good", data, new() { [header] = ChecksumBase64(data, algorithm) });
+        var bad = await S3RawClient.SendAsync(host, "PUT", "/bucket/bad", data, new() { [header] = ChecksumBase64([.. data, 0], algorithm) });
 
         Assert.Equal(200, ok.Status);
-        Assert.Equal(Crc32Base64(data, algorithm), ok.Headers[header].ToString());
+        Assert.Equal(ChecksumBase64(data, algorithm), ok.Headers[header].ToString());
         Assert.Equal(400, bad.Status);
         Assert.Contains("<Code>BadDigest</Code>", bad.Body);
         await Assert.ThrowsAsync<VfsException>(async () => await host.Vfs.StatAsync(VfsPath.Parse("bucket/bad"), CancellationToken.None));
@@ -112,8 +113,8 @@ public sealed class S3ObjectTests
             ["x-amz-trailer"] = "x-amz-checksum-crc32c",
         };
 
-        var good = await S3RawClient.SendAsync(host, "PUT", "/bucket/chunked", S3RawClient.UnsignedChunked(data, 8192, ("x-amz-checksum-crc32c", Crc32Base64(data, ChecksumAlgorithm.Crc32C))), Headers());
-        var bad = await S3RawClient.SendAsync(host, "PUT", "/bucket/chunked2", S3RawClient.UnsignedChunked(data, 8192, ("x-amz-checksum-crc32c", Crc32Base64(data))), Headers());
+        var good = await S3RawClient.SendAsync(host, "PUT", "/bucket/chunked", S3RawClient.UnsignedChunked(data, 8192, ("x-amz-checksum-crc32c", ChecksumBase64(data, ChecksumAlgorithm.Crc32C))), Headers());
+        var bad = await S3RawClient.SendAsync(host, "PUT", "/bucket/chunked2", S3RawClient.UnsignedChunked(data, 8192, ("x-amz-checksum-crc32c", ChecksumBase64(data))), Headers());
         var missing = await S3RawClient.SendAsync(host, "PUT", "/bucket/chunked3", S3RawClient.UnsignedChunked(data, 8192), Headers());
 
         Assert.Equal(200, good.Status);

@@ -5,6 +5,8 @@ using System.Text.Json;
 using Amazon.S3.Model;
 using VfsGateway.Frontends.S3;
 using VfsGateway.Frontends.S3.Auth;
+using VfsGateway.Frontends.S3.Checksums;
+using Checksum = VfsGateway.Frontends.S3.Checksums.Checksum;
 
 namespace VfsGateway.UnitTests.Frontends.S3;
 
@@ -216,6 +218,114 @@ public sealed class S3PostObjectTests
         var xml = System.Xml.Linq.XDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("http://bucket.s3.test/dir/k", xml.Root!.Element("Location")!.Value);
         Assert.Equal(200, (await S3RawClient.SendAsync(host, "HEAD", "/bucket/dir/k")).Status);
+    }
+
+    [Fact]
+    public async Task TaggingField_StoredAsTheObjectsTags_BadDocumentsStoreNothing()
+    {
+        await using var host = await StartAsync();
+        List<KeyValuePair<string, string>> Fields(string key, string tagging, bool covered = true) => SignedFields(
+            covered ? [new Dictionary<string, string> { ["key"] = key }, new object[] { "starts-with", "$tagging", "" }] : [new Dictionary<string, string> { ["key"] = key }],
+            extra: [new("key", key), new("tagging", tagging)]);
+        const string Tags = "<Tagging><TagSet><Tag><Key>team</Key><Value>web ui</Value></Tag><Tag><Key>tier</Key><Value>1</Value></Tag></TagSet></Tagging>";
+
+        using var tagged = await PostAsync(host, Fields("tagged", Tags), "t"u8.ToArray());
+        using var malformed = await PostAsync(host, Fields("malformed", "<Tagging><TagSet>"), "t"u8.ToArray());
+        using var notTagging = await PostAsync(host, Fields("other-root", "<Tags/>"), "t"u8.ToArray());
+        using var badTag = await PostAsync(host, Fields("bad-tag", "<Tagging><TagSet><Tag><Key>a*b</Key><Value>v</Value></Tag></TagSet></Tagging>"), "t"u8.ToArray());
+        using var duplicate = await PostAsync(host, Fields("duplicate", "<Tagging><TagSet><Tag><Key>k</Key><Value>1</Value></Tag><Tag><Key>k</Key><Value>2</Value></Tag></TagSet></Tagging>"), "t"u8.ToArray());
+        using var uncovered = await PostAsync(host, Fields("uncovered", Tags, covered: false), "t"u8.ToArray());
+
+        Assert.Equal(HttpStatusCode.NoContent, tagged.StatusCode);
+        using var s3 = host.CreateSdkClient();
+        var stored = await s3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = "bucket", Key = "tagged" });
+        Assert.Equal([("team", "web ui"), ("tier", "1")], stored.Tagging.Select(t => (t.Key, t.Value)).OrderBy(t => t.Key, StringComparer.Ordinal));
+        Assert.Equal((HttpStatusCode.BadRequest, "MalformedXML"), (malformed.StatusCode, await ErrorCodeAsync(malformed)));
+        Assert.Equal((HttpStatusCode.BadRequest, "MalformedXML"), (notTagging.StatusCode, await ErrorCodeAsync(notTagging)));
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidTag"), (badTag.StatusCode, await ErrorCodeAsync(badTag)));
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidTag"), (duplicate.StatusCode, await ErrorCodeAsync(duplicate)));
+        Assert.Equal(HttpStatusCode.Forbidden, uncovered.StatusCode);
+        Assert.Contains("Extra input fields: tagging", await uncovered.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        var keys = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "bucket" })).S3Objects.Select(o => o.Key);
+        Assert.Equal(["tagged"], keys);
+    }
+
+    [Theory]
+    [InlineData("Crc32")]
+    [InlineData("Crc32C")]
+    [InlineData("Crc64Nvme")]
+    [InlineData("Sha1")]
+    [InlineData("Sha256")]
+    public async Task ChecksumField_VerifiedAgainstTheFile_MismatchIsBadDigestAndStoresNothing(string name)
+    {
+        var algorithm = Enum.Parse<ChecksumAlgorithm>(name);
+        await using var host = await StartAsync();
+        var field = Checksum.HeaderFor(algorithm);
+        var file = Encoding.ASCII.GetBytes("form file for " + name);
+        List<KeyValuePair<string, string>> Fields(string key, string checksum) => SignedFields(
+            [new Dictionary<string, string> { ["key"] = key }, new object[] { "starts-with", "$" + field, "" }],
+            extra: [new("key", key), new(field, checksum)]);
+
+        using var good = await PostAsync(host, Fields("good", S3ObjectTests.ChecksumBase64(file, algorithm)), file);
+        using var bad = await PostAsync(host, Fields("bad", S3ObjectTests.ChecksumBase64([.. file, 0], algorithm)), file);
+        using var malformed = await PostAsync(host, Fields("malformed", "not base64!"), file);
+
+        Assert.Equal(HttpStatusCode.NoContent, good.StatusCode);
+        Assert.Equal(S3ObjectTests.ChecksumBase64(file, algorithm), good.Headers.GetValues(field).Single());
+        Assert.Equal((HttpStatusCode.BadRequest, "BadDigest"), (bad.StatusCode, await ErrorCodeAsync(bad)));
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidRequest"), (malformed.StatusCode, await ErrorCodeAsync(malformed)));
+        using var s3 = host.CreateSdkClient();
+        var keys = (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "bucket" })).S3Objects.Select(o => o.Key);
+        Assert.Equal(["good"], keys);
+        var meta = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = "bucket", Key = "good", ChecksumMode = Amazon.S3.ChecksumMode.ENABLED });
+        var stored = new[] { meta.ChecksumCRC32, meta.ChecksumCRC32C, meta.ChecksumCRC64NVME, meta.ChecksumSHA1, meta.ChecksumSHA256 }.Where(v => v is not null);
+        Assert.Equal([S3ObjectTests.ChecksumBase64(file, algorithm)], stored);
+    }
+
+    [Fact]
+    public async Task ChecksumFields_TwoAlgorithms_InvalidRequest()
+    {
+        await using var host = await S3TestHost.StartAsync(new S3Options { NoAuth = true });
+        await S3RawClient.SendAsync(host, "PUT", "/bucket");
+        var file = "f"u8.ToArray();
+
+        using var both = await PostAsync(host, [new("key", "k"), new("x-amz-checksum-crc32", S3ObjectTests.ChecksumBase64(file, ChecksumAlgorithm.Crc32)), new("x-amz-checksum-sha1", S3ObjectTests.ChecksumBase64(file, ChecksumAlgorithm.Sha1))], file);
+
+        Assert.Equal((HttpStatusCode.BadRequest, "InvalidRequest"), (both.StatusCode, await ErrorCodeAsync(both)));
+        Assert.Equal(404, (await S3RawClient.SendAsync(host, "HEAD", "/bucket/k")).Status);
+    }
+
+    /// <summary>
+    /// AWS's POST policy "Condition Matching": a Content-Type with commas is a list for starts-with,
+    /// and every value in it must start with the prefix for the condition to hold.
+    /// </summary>
+    [Theory]
+    [InlineData("image/jpeg", true)]
+    [InlineData("image/jpeg, image/png", true)]
+    [InlineData("image/jpeg,image/png,image/gif", true)]
+    [InlineData("image/jpeg, text/plain", false)]
+    [InlineData("text/plain,image/jpeg", false)]
+    [InlineData("image/jpeg,", false)]
+    public async Task ContentTypeStartsWith_CommaSeparatedValues_EachChecked(string contentType, bool allowed)
+    {
+        await using var host = await StartAsync();
+        var fields = SignedFields([new Dictionary<string, string> { ["key"] = "typed" }, new object[] { "starts-with", "$Content-Type", "image/" }],
+            extra: [new("key", "typed"), new("Content-Type", contentType)]);
+
+        using var response = await PostAsync(host, fields, "img"u8.ToArray());
+
+        using var s3 = host.CreateSdkClient();
+        if (allowed)
+        {
+            Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
+            Assert.Equal(contentType, (await s3.GetObjectMetadataAsync("bucket", "typed")).Headers.ContentType);
+        }
+        else
+        {
+            Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Contains("Policy Condition failed: [\"starts-with\", \"$content-type\", \"image/\"]", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Equal(0, (await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "bucket" })).KeyCount ?? 0);
+        }
     }
 
     [Fact]

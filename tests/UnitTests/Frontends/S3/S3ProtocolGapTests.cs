@@ -65,10 +65,12 @@ public sealed class S3ProtocolGapTests
         Assert.All(headers, h => Assert.Equal(h.Value, get.Headers[h.Key].ToString()));
     }
 
-    [Fact]
-    public async Task ListObjects_DirectoryMarker_RealLastModified()
+    [Theory]
+    [InlineData("memory")]
+    [InlineData("local")]
+    public async Task ListObjects_DirectoryMarker_RealLastModified(string backend)
     {
-        await using var host = await HostAsync("memory");
+        await using var host = await HostAsync(backend);
         var before = DateTimeOffset.UtcNow.AddMinutes(-1);
 
         await S3RawClient.SendAsync(host, "PUT", "/bucket/dir/", []);
@@ -81,6 +83,114 @@ public sealed class S3ProtocolGapTests
             Assert.Equal("dir/", contents.Elements().Single(e => e.Name.LocalName == "Key").Value);
             Assert.True(DateTimeOffset.Parse(contents.Elements().Single(e => e.Name.LocalName == "LastModified").Value, System.Globalization.CultureInfo.InvariantCulture) > before);
         }
+    }
+
+    /// <summary>A file system holds names up to 255 bytes; the upload's temp name must not be what makes a long one too long (issue 12).</summary>
+    [Theory]
+    [InlineData(230, false)]
+    [InlineData(255, false)]
+    [InlineData(255, true)]
+    public async Task LongLastSegment_LocalBackend_PutGetMultipartCopyList(int bytes, bool multiByte)
+    {
+        await using var host = await HostAsync("local");
+        string Name(char tag) => multiByte
+            ? tag + new string('\u00e9', (bytes - 1) / 2) + new string('x', (bytes - 1) % 2)
+            : tag + new string('n', bytes - 1);
+        string Target(string name) => "/bucket/dir/" + Uri.EscapeDataString(name);
+        var (put, mp, copy) = (Name('p'), Name('m'), Name('c'));
+        Assert.All([put, mp, copy], n => Assert.Equal(bytes, Encoding.UTF8.GetByteCount(n)));
+        var data = Encoding.ASCII.GetBytes("long name content");
+
+        var putResult = await S3RawClient.SendAsync(host, "PUT", Target(put), data);
+        var get = await S3RawClient.SendAsync(host, "GET", Target(put));
+        var uploadId = await BeginAsync(host, "dir/" + Uri.EscapeDataString(mp));
+        var part = await S3RawClient.SendAsync(host, "PUT", $"{Target(mp)}?partNumber=1&uploadId={uploadId}", data);
+        var complete = await S3RawClient.SendAsync(host, "POST", $"{Target(mp)}?uploadId={uploadId}", CompletionXml(part.Headers.ETag.ToString()));
+        var copied = await S3RawClient.SendAsync(host, "PUT", Target(copy), null, new() { ["x-amz-copy-source"] = Target(put) });
+        var list = await S3RawClient.SendAsync(host, "GET", "/bucket?list-type=2&prefix=dir/");
+
+        Assert.Equal([200, 200, 200, 200, 200], new[] { putResult.Status, get.Status, part.Status, complete.Status, copied.Status });
+        Assert.Equal(data, get.Bytes);
+        Assert.Equal(data, (await S3RawClient.SendAsync(host, "GET", Target(mp))).Bytes);
+        Assert.Equal(data, (await S3RawClient.SendAsync(host, "GET", Target(copy))).Bytes);
+        var keys = XDocument.Parse(list.Body).Descendants().Where(e => e.Name.LocalName == "Key").Select(e => e.Value).Order(StringComparer.Ordinal);
+        Assert.Equal(new[] { "dir/" + copy, "dir/" + mp, "dir/" + put }.Order(StringComparer.Ordinal), keys);
+        Assert.Equal(["dir"], Directory.EnumerateFileSystemEntries(Path.Combine(host.CacheDir, "data", "bucket")).Select(Path.GetFileName));
+        Assert.Equal(3, Directory.EnumerateFiles(Path.Combine(host.CacheDir, "data", "bucket", "dir")).Count());
+    }
+
+    [Fact]
+    public async Task LongLastSegment_OverWhatTheFileSystemHolds_400BeforeAnythingIsCreated()
+    {
+        await using var host = await HostAsync("local");
+        await S3RawClient.SendAsync(host, "PUT", "/bucket/src", [1]);
+        var name = new string('n', 256);
+
+        var put = await S3RawClient.SendAsync(host, "PUT", "/bucket/dir/" + name, [1]);
+        var marker = await S3RawClient.SendAsync(host, "PUT", $"/bucket/dir2/{name}/", []);
+        var copy = await S3RawClient.SendAsync(host, "PUT", "/bucket/dir3/" + name, null, new() { ["x-amz-copy-source"] = "/bucket/src" });
+        var uploadId = await BeginAsync(host, "dir4/" + name);
+        var part = await S3RawClient.SendAsync(host, "PUT", $"/bucket/dir4/{name}?partNumber=1&uploadId={uploadId}", [1]);
+        var complete = await S3RawClient.SendAsync(host, "POST", $"/bucket/dir4/{name}?uploadId={uploadId}", CompletionXml(part.Headers.ETag.ToString()));
+        var listing = await S3RawClient.SendAsync(host, "GET", "/bucket?list-type=2");
+
+        Assert.All([put, marker, copy, complete], r =>
+        {
+            Assert.Equal(400, r.Status);
+            Assert.Contains("<Code>InvalidArgument</Code>", r.Body);
+            Assert.Contains("256 bytes long", r.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(".partial", r.Body, StringComparison.Ordinal);
+            Assert.DoesNotContain(host.CacheDir, r.Body, StringComparison.Ordinal);
+        });
+
+        // No "dir/" key of a directory made for the refused upload.
+        Assert.Equal(["src"], XDocument.Parse(listing.Body).Descendants().Where(e => e.Name.LocalName == "Key").Select(e => e.Value));
+    }
+
+    [Fact]
+    public async Task FailedPut_IntoNewDirectories_LeavesNoDirectoryMarker()
+    {
+        await using var host = await HostAsync("local");
+
+        await S3RawClient.SendAsync(host, "PUT", "/bucket/marker/", []);
+        var wrongMd5 = new Dictionary<string, string> { ["Content-MD5"] = "AAAAAAAAAAAAAAAAAAAAAA==" };
+
+        var intoNew = await S3RawClient.SendAsync(host, "PUT", "/bucket/new/deeper/obj", [1, 2, 3], wrongMd5);
+        var intoMarker = await S3RawClient.SendAsync(host, "PUT", "/bucket/marker/sub/obj", [1, 2, 3], wrongMd5);
+        var listing = await S3RawClient.SendAsync(host, "GET", "/bucket?list-type=2");
+
+        // The directories made for a refused upload go; the folder a client made stays.
+        Assert.Equal([400, 400], new[] { intoNew.Status, intoMarker.Status });
+        Assert.Equal(["marker/"], XDocument.Parse(listing.Body).Descendants().Where(e => e.Name.LocalName == "Key").Select(e => e.Value));
+    }
+
+    [Theory]
+    [InlineData("PUT", "/bucket/obj")]
+    [InlineData("POST", "/bucket/obj?uploads")]
+    [InlineData("COPY", "/bucket/copy")]
+    public async Task UserMetadataOver2KB_MetadataTooLarge(string operation, string target)
+    {
+        await using var host = await HostAsync("memory");
+        await S3RawClient.SendAsync(host, "PUT", "/bucket/src", [1]);
+        async Task<S3RawClient.Result> SendAsync(int valueBytes)
+        {
+            // AWS counts the UTF-8 bytes of each name (without x-amz-meta-) and value: "k" and 2047 bytes are 2 KB.
+            var headers = new Dictionary<string, string> { ["x-amz-meta-k"] = new string('v', valueBytes) };
+            if (operation == "COPY")
+            {
+                headers["x-amz-copy-source"] = "/bucket/src";
+                headers["x-amz-metadata-directive"] = "REPLACE";
+            }
+
+            return await S3RawClient.SendAsync(host, operation == "COPY" ? "PUT" : operation, target, operation == "POST" ? null : (operation == "PUT" ? [1] : null), headers);
+        }
+
+        var atLimit = await SendAsync(2047);
+        var over = await SendAsync(2048);
+
+        Assert.Equal(200, atLimit.Status);
+        Assert.Equal(400, over.Status);
+        Assert.Contains("<Code>MetadataTooLarge</Code>", over.Body);
     }
 
     [Theory]

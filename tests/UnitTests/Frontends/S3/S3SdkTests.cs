@@ -31,6 +31,39 @@ public sealed class S3SdkTests
         return ms.ToArray();
     }
 
+    /// <summary>
+    /// Keys with control characters through the SDK's own XML parser, with and without
+    /// encoding-type=url: without it the keys come back raw (XML-escaped so that \r survives parsing),
+    /// with it URL-encoded.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ListObjects_ControlCharacterKeys_RoundTrip(bool urlEncoding)
+    {
+        await using var host = await S3TestHost.StartAsync();
+        using var s3 = host.CreateSdkClient();
+        await s3.PutBucketAsync("bucket");
+        string[] keys = ["cr\rkey", "line\nbreak", "tab\tkey", "z&<>"];
+        foreach (var key in keys)
+        {
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = "bucket", Key = key, ContentBody = key });
+        }
+
+        var encoding = urlEncoding ? EncodingType.Url : null;
+        var v1 = await s3.ListObjectsAsync(new ListObjectsRequest { BucketName = "bucket", Encoding = encoding });
+        var v2 = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = "bucket", Encoding = encoding });
+
+        // AWSSDK.S3 hands URL-encoded keys to the caller as they came (boto3 decodes them itself).
+        Func<string, string> decode = urlEncoding ? Uri.UnescapeDataString : key => key;
+        Assert.Equal(keys, v1.S3Objects.Select(o => decode(o.Key)));
+        Assert.Equal(keys, v2.S3Objects.Select(o => decode(o.Key)));
+        Assert.Equal(urlEncoding, v2.S3Objects.All(o => o.Key.All(c => !char.IsControl(c) && c is not ('&' or '<'))));
+        Assert.Equal(urlEncoding ? 2 : 0, host.Requests.Count(q => q.Method == "GET" && q.Target.Contains("encoding-type=url", StringComparison.Ordinal)));
+        using var get = await s3.GetObjectAsync("bucket", "line\nbreak");
+        Assert.Equal("line\nbreak", await new StreamReader(get.ResponseStream).ReadToEndAsync());
+    }
+
     [Fact]
     public async Task PutGetHeadDelete_RoundTrip_PreservesContentAndMetadata()
     {

@@ -103,6 +103,39 @@ public sealed class SigV4AuthenticatorTests
         }
     }
 
+    /// <summary>
+    /// AWS: X-Amz-Expires is 1 to 604800 seconds; a negative or larger value is a malformed URL (400
+    /// AuthorizationQueryParametersError), 0 one that expired as it was made (403 "Request has expired").
+    /// The signature is not the example's for these values: the limits are checked before it, and
+    /// 604800 itself passes them and fails only on the signature.
+    /// </summary>
+    [Theory]
+    [InlineData("0", 403, "AccessDenied", "Request has expired")]
+    [InlineData("-1", 400, "AuthorizationQueryParametersError", "X-Amz-Expires")]
+    [InlineData("-604800", 400, "AuthorizationQueryParametersError", "X-Amz-Expires")]
+    [InlineData("604801", 400, "AuthorizationQueryParametersError", "X-Amz-Expires")]
+    [InlineData("99999999999", 400, "AuthorizationQueryParametersError", "X-Amz-Expires")]
+    [InlineData("abc", 400, "AuthorizationQueryParametersError", "X-Amz-Expires")]
+    [InlineData("604800", 403, "SignatureDoesNotMatch", "")]
+    public async Task Presigned_ExpiresOutOfRange_RefusedAsAws(string expires, int status, string code, string message)
+    {
+        await using var host = await S3TestHost.StartAsync(ExampleOptions(pathStyle: false), new FakeTimeProvider(ExampleTime.AddSeconds(10)));
+        await PutAsync(host, "examplebucket/test.txt", "hello");
+
+        var context = await host.Server.SendAsync(c =>
+        {
+            c.Request.Method = "GET";
+            c.Request.Path = "/test.txt";
+            c.Request.QueryString = new QueryString($"?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20130524%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20130524T000000Z&X-Amz-Expires={expires}&X-Amz-SignedHeaders=host&X-Amz-Signature=aeeed9bbccd4d02ee5c0109b86d86835f995330da4c265957d157751f604d404");
+            c.Request.Host = new HostString("examplebucket.s3.amazonaws.com");
+        });
+
+        var body = await new StreamReader(context.Response.Body).ReadToEndAsync();
+        Assert.Equal(status, context.Response.StatusCode);
+        Assert.Contains($"<Code>{code}</Code>", body, StringComparison.Ordinal);
+        Assert.Contains(message, body, StringComparison.Ordinal);
+    }
+
     /// <summary>The "chunkObject.txt" example: 66560 bytes of 'a' in a 64 KiB and a 1 KiB chunk.</summary>
     private static byte[] ChunkedExampleBody(bool tamper)
     {
