@@ -24,9 +24,11 @@ internal sealed partial class S3Backend : IMultipartUploads
         var location = Locate(path, forObject: true);
         var uploadId = await CreateUploadAsync(location, path, metadata, cancellationToken).ConfigureAwait(false);
 
-        // CreateMultipartUpload does not say when; the listing does, and GetUploadAsync answers from it too.
+        // CreateMultipartUpload does not say when; the listing does, and GetUploadAsync answers from it
+        // too. The metadata went to the server with the upload and cannot be read back from it: the
+        // upload is described as GetUploadAsync describes it (empty metadata), wherever it is asked.
         var listed = await FindUploadAsync(location, path, uploadId, cancellationToken).ConfigureAwait(false);
-        return new Vfs.Multipart.MultipartUpload(uploadId, path, listed?.Initiated ?? Seconds(DateTime.UtcNow), metadata);
+        return listed ?? new Vfs.Multipart.MultipartUpload(uploadId, path, Seconds(DateTime.UtcNow), new ObjectMetadata());
     }
 
     public async ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken)
