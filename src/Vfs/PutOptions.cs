@@ -36,6 +36,14 @@ public sealed record PutOptions(
     public PutCondition? Condition { get; init; }
 
     /// <summary>
+    /// The SHA-256 the content has, when the caller knows it before the bytes (restic names its
+    /// objects by it) and fails the content stream's last read itself when the bytes do not match.
+    /// A backend that sends a checksum ahead of the content may send this one instead of hashing the
+    /// content again (S3: x-amz-checksum-sha256, which the server checks too); null: not known.
+    /// </summary>
+    public byte[]? Sha256 { get; init; }
+
+    /// <summary>
     /// The metadata this put asks to keep: the provider's answer (call it only once the content has
     /// been read to its end), else <see cref="ContentType"/>, <see cref="Headers"/> and <see cref="Metadata"/>; null when there
     /// is nothing to keep. Backends with native metadata call this before the object becomes visible.

@@ -65,7 +65,7 @@ internal sealed partial class S3Backend
         AWSCredentials? credentials = options.AccessKeyId is { } id && options.SecretAccessKey is { } secret
             ? options.SessionToken is { } token ? new SessionAWSCredentials(id, secret, token) : new BasicAWSCredentials(id, secret)
             : null;
-        return credentials is null ? new AmazonS3Client(config) : new AmazonS3Client(credentials, config);
+        return credentials is null ? new S3SdkClient(config) : new S3SdkClient(credentials, config);
     }
 
     private async Task CheckAsync(CancellationToken cancellationToken)

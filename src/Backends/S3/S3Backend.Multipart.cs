@@ -11,6 +11,11 @@ namespace VfsGateway.Backends.S3;
 /// parts and their ETags are the server's, so a part sent through one gateway and the Complete sent
 /// through another both work, and nothing is staged on the gateway (a part larger than the chunk
 /// size passes through a temp file only while it is being sent).
+/// <para>
+/// S3 has no "get upload": GetUpload, Complete and Abort look the id up in ListMultipartUploads for
+/// exactly this key (Complete must never assemble another key's upload, which some servers would do
+/// at that other key); parts and ListParts leave the check to the server.
+/// </para>
 /// </summary>
 internal sealed partial class S3Backend : IMultipartUploads
 {
@@ -19,9 +24,11 @@ internal sealed partial class S3Backend : IMultipartUploads
         var location = Locate(path, forObject: true);
         var uploadId = await CreateUploadAsync(location, path, metadata, cancellationToken).ConfigureAwait(false);
 
-        // CreateMultipartUpload does not say when; the listing does, and GetUploadAsync answers from it too.
+        // CreateMultipartUpload does not say when; the listing does, and GetUploadAsync answers from it
+        // too. The metadata went to the server with the upload and cannot be read back from it: the
+        // upload is described as GetUploadAsync describes it (empty metadata), wherever it is asked.
         var listed = await FindUploadAsync(location, path, uploadId, cancellationToken).ConfigureAwait(false);
-        return new Vfs.Multipart.MultipartUpload(uploadId, path, listed?.Initiated ?? Seconds(DateTime.UtcNow), metadata);
+        return listed ?? new Vfs.Multipart.MultipartUpload(uploadId, path, Seconds(DateTime.UtcNow), new ObjectMetadata());
     }
 
     public async ValueTask<UploadedPart> PutPartAsync(VfsPath path, string uploadId, int partNumber, Stream content, long? length, CancellationToken cancellationToken)
@@ -32,8 +39,9 @@ internal sealed partial class S3Backend : IMultipartUploads
             throw new VfsException(VfsErrorKind.Invalid, $"part number {partNumber} is not between 1 and {S3Options.MaxParts}", path.Value);
         }
 
-        // Some servers accept a part for another key's upload id; S3 itself answers NoSuchUpload.
-        _ = await RequireUploadAsync(location, path, uploadId, cancellationToken).ConfigureAwait(false);
+        // No listing first (it would cost a ListMultipartUploads per part): the server answers
+        // NoSuchUpload (NotFound) for an unknown, finished or foreign id. The S3 frontend checks the
+        // id against this key when an upload is new to its instance.
         if (length is { } streamed && Streams(streamed))
         {
             var etag = await UploadPartStreamedAsync(location, path, uploadId, partNumber, content, streamed, cancellationToken).ConfigureAwait(false);
@@ -59,8 +67,8 @@ internal sealed partial class S3Backend : IMultipartUploads
 
     public async IAsyncEnumerable<UploadedPart> ListPartsAsync(VfsPath path, string uploadId, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        // The server answers NoSuchUpload (NotFound) for an unknown, finished or foreign id.
         var location = Locate(path, forObject: true);
-        _ = await RequireUploadAsync(location, path, uploadId, cancellationToken).ConfigureAwait(false);
         string? marker = null;
         while (true)
         {

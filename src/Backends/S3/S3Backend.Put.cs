@@ -93,6 +93,17 @@ internal sealed partial class S3Backend
         var body = new S3UploadBody(content, length, async ct => resolved = await options.ResolveMetadataAsync(ct).ConfigureAwait(false));
         var request = PutRequest(location, body, length, sent, options.Condition);
         request.DisableDefaultChecksumValidation = true;
+        if (options.Sha256 is { Length: 32 } sha256)
+        {
+            // The caller's digest as x-amz-checksum-sha256 (signed with the other headers; the server
+            // refuses a body that does not match it) and the body sent plain: the SDK cannot hash a
+            // stream it cannot rewind, so it signs UNSIGNED-PAYLOAD instead of hashing every chunk
+            // (over http) — one SHA-256 pass over the content fewer, the same end-to-end check.
+            request.UseChunkEncoding = false;
+            request.ChecksumAlgorithm = ChecksumAlgorithm.SHA256;
+            request.ChecksumSHA256 = Convert.ToBase64String(sha256);
+        }
+
         PutObjectResponse response;
         try
         {

@@ -51,7 +51,7 @@ internal sealed partial class S3Frontend : IHttpFrontend
                 vfs.Options.CacheMode.ToString().ToLowerInvariant());
         }
         _uploads = vfs.Multipart is { } backend
-            ? new BackendMultipartUploads(backend)
+            ? new BackendMultipartUploads(backend, time)
             : new LocalMultipartUploads(vfs, new MultipartStore(options.CacheDir ?? Path.Combine(Path.GetTempPath(), "gateway-s3-multipart"), options.MultipartExpiry, time), time, _logger);
         _context = new S3Context(vfs, options, _uploads, _logger);
         _router = new S3Router(_context, _auth);

@@ -25,6 +25,7 @@ public interface IMultipartUploads
     /// Starts an upload of <paramref name="path"/>. <paramref name="metadata"/> (content type, stored
     /// headers, user metadata) is kept with the upload and becomes the object's at Complete. The id
     /// is the backend's: opaque, URL-safe or not, at most 1024 characters; callers pass it back as is.
+    /// The upload returned is described as <see cref="GetUploadAsync"/> describes it (callers may keep it).
     /// </summary>
     ValueTask<MultipartUpload> BeginAsync(VfsPath path, ObjectMetadata metadata, CancellationToken cancellationToken);
 

@@ -49,7 +49,7 @@ internal sealed partial class MultipartHandlers(S3Context c)
     public async Task UploadPartAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
-        var upload = await RequireUploadAsync(r).ConfigureAwait(false);
+        var upload = await RequireUploadAsync(r, forPart: true).ConfigureAwait(false);
         var partNumber = PartNumberOf(r);
         var mode = S3Checksums.ModeOf(upload.Metadata);
         var body = S3Body.Open(r, S3Body.MaxObjectSize, computeMd5: false, mode?.Algorithm);
@@ -65,7 +65,7 @@ internal sealed partial class MultipartHandlers(S3Context c)
     public async Task UploadPartCopyAsync(S3Request r)
     {
         var ct = r.Context.RequestAborted;
-        var upload = await RequireUploadAsync(r).ConfigureAwait(false);
+        var upload = await RequireUploadAsync(r, forPart: true).ConfigureAwait(false);
         var partNumber = PartNumberOf(r);
         var (sourcePath, source, _) = await c.ResolveCopySourceAsync(r).ConfigureAwait(false);
         ByteRange? range = null;
@@ -234,10 +234,13 @@ internal sealed partial class MultipartHandlers(S3Context c)
     /// <summary>AWS: 10,000 parts of at most 5 GiB, and 5 TiB in all.</summary>
     private const long MaxMultipartObjectSize = 5L * 1024 * 1024 * 1024 * 1024;
 
-    /// <summary>The upload the request names; NoSuchUpload (or NoSuchBucket) when there is none for this key.</summary>
-    private async Task<MultipartUpload> RequireUploadAsync(S3Request r)
+    /// <summary>
+    /// The upload the request names; NoSuchUpload (or NoSuchBucket) when there is none for this key.
+    /// <paramref name="forPart"/>: for storing a part, which the store refuses itself once the upload is gone.
+    /// </summary>
+    private async Task<MultipartUpload> RequireUploadAsync(S3Request r, bool forPart = false)
     {
-        if (await FindUploadAsync(r).ConfigureAwait(false) is { } upload)
+        if (await FindUploadAsync(r, forPart).ConfigureAwait(false) is { } upload)
         {
             return upload;
         }
@@ -250,8 +253,10 @@ internal sealed partial class MultipartHandlers(S3Context c)
     /// The upload the request names, or null. A directory marker (path-based storage) never has one:
     /// its path is the folder's, which must not reach an upload begun for the key without the '/'.
     /// </summary>
-    private async ValueTask<MultipartUpload?> FindUploadAsync(S3Request r) =>
-        r.IsDirectoryMarker ? null : await c.Uploads.FindAsync(r.ObjectPath, r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false);
+    private async ValueTask<MultipartUpload?> FindUploadAsync(S3Request r, bool forPart = false) =>
+        r.IsDirectoryMarker ? null
+        : forPart ? await c.Uploads.FindForPartAsync(r.ObjectPath, r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false)
+        : await c.Uploads.FindAsync(r.ObjectPath, r.Query("uploadId"), r.Context.RequestAborted).ConfigureAwait(false);
 
     private static int PartNumberOf(S3Request r) =>
         int.TryParse(r.Query("partNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxPartNumber

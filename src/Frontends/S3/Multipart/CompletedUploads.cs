@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using VfsGateway.Vfs;
 
 namespace VfsGateway.Frontends.S3.Multipart;
@@ -14,28 +13,11 @@ internal sealed class CompletedUploads(TimeProvider time)
     /// <summary>How long a completed upload stays resolvable.</summary>
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
 
-    private const int MaxEntries = 10_000;
+    private readonly RecentMap<(string UploadId, VfsPath Path), string> _done = new(time, Lifetime, capacity: 10_000);
 
-    private readonly ConcurrentDictionary<(string UploadId, VfsPath Path), (string ETag, DateTimeOffset At)> _done = new();
-
-    public void Add(string uploadId, VfsPath path, string etag)
-    {
-        var now = time.GetUtcNow();
-        if (_done.Count >= MaxEntries)
-        {
-            foreach (var (key, value) in _done)
-            {
-                if (now - value.At > Lifetime || _done.Count >= MaxEntries)
-                {
-                    _done.TryRemove(key, out _);
-                }
-            }
-        }
-
-        _done[(uploadId, path)] = (etag, now);
-    }
+    public void Add(string uploadId, VfsPath path, string etag) => _done.Set((uploadId, path), etag);
 
     /// <summary>The ETag the upload completed with, while it is recent.</summary>
     public string? Find(string? uploadId, VfsPath path) =>
-        uploadId is not null && _done.TryGetValue((uploadId, path), out var done) && time.GetUtcNow() - done.At <= Lifetime ? done.ETag : null;
+        uploadId is not null && _done.TryGet((uploadId, path), out var etag) ? etag : null;
 }

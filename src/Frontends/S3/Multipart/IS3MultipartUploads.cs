@@ -24,6 +24,13 @@ internal interface IS3MultipartUploads
     ValueTask<MultipartUpload?> FindAsync(VfsPath path, string? uploadId, CancellationToken cancellationToken);
 
     /// <summary>
+    /// <see cref="FindAsync"/> for a part about to be stored: may answer from what this instance saw of
+    /// the upload recently (begun or found here for this very key), since <see cref="PutPartAsync"/>
+    /// itself fails with NoSuchUpload when the upload has been completed or aborted meanwhile.
+    /// </summary>
+    ValueTask<MultipartUpload?> FindForPartAsync(VfsPath path, string? uploadId, CancellationToken cancellationToken);
+
+    /// <summary>
     /// Stores a part (replacing an earlier one of the same number); the ETag is the part's quoted MD5.
     /// <paramref name="checksum"/>, called once the content is read, gives the part's additional checksum to keep.
     /// </summary>

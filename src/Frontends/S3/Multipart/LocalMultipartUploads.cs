@@ -52,6 +52,10 @@ internal sealed partial class LocalMultipartUploads(VirtualFileSystem vfs, Multi
         return staged is not null && PathOf(staged) == path ? ToUpload(staged, path) : null;
     }
 
+    /// <summary>The staged upload is on this disk: looking it up costs no more than remembering it.</summary>
+    public ValueTask<MultipartUpload?> FindForPartAsync(VfsPath path, string? uploadId, CancellationToken cancellationToken) =>
+        FindAsync(path, uploadId, cancellationToken);
+
     public async ValueTask<UploadedPart> PutPartAsync(MultipartUpload upload, int partNumber, Stream content, long? length, Func<string?>? checksum, CancellationToken cancellationToken)
     {
         var part = await store.StagePartAsync(upload.UploadId, partNumber, content, checksum, cancellationToken).ConfigureAwait(false);

@@ -106,7 +106,7 @@ public abstract class S3StreamedPutTests(S3Fixture fixture)
         }
     }
 
-    private async Task AssertOnlyThePreviousObjectAsync(IBackend backend)
+    protected async Task AssertOnlyThePreviousObjectAsync(IBackend backend)
     {
         Assert.Equal([1, 2, 3], await ReadAllAsync(backend, "obj"));
         Assert.Equal(["obj"], (await backend.ListAsync(VfsPath.Root, Ct).ToListAsync(Ct)).Select(e => e.Name));
@@ -116,7 +116,7 @@ public abstract class S3StreamedPutTests(S3Fixture fixture)
     /// <summary>What the server keeps for this test's sub-root besides the object "obj", seen without the backend (where the fixture can look).</summary>
     protected virtual Task AssertNothingElseStoredAsync() => Task.CompletedTask;
 
-    private static async Task<byte[]> ReadAllAsync(IBackend backend, string path)
+    protected static async Task<byte[]> ReadAllAsync(IBackend backend, string path)
     {
         await using var stream = await backend.OpenReadAsync(VfsPath.Parse(path), null, Ct);
         using var copy = new MemoryStream();
@@ -124,7 +124,7 @@ public abstract class S3StreamedPutTests(S3Fixture fixture)
         return copy.ToArray();
     }
 
-    private static async Task<string> HashAsync(Stream stream)
+    protected static async Task<string> HashAsync(Stream stream)
     {
         await using (stream)
         {
@@ -140,6 +140,34 @@ public abstract class S3StreamedPutTests(S3Fixture fixture)
 /// </summary>
 public sealed class GatewayS3StreamedPutTests(GatewayS3Fixture fixture) : S3StreamedPutTests(fixture), IClassFixture<GatewayS3Fixture>
 {
+    /// <summary>
+    /// A put whose caller names the content's SHA-256 (restic's uploads) goes plain with that digest as
+    /// x-amz-checksum-sha256 instead of a payload hash of the SDK's: the server checks it, so content
+    /// that does not match the named digest is refused (here the content stream itself does not
+    /// object) and leaves nothing, while matching content lands whole.
+    /// </summary>
+    [Fact]
+    public async Task Put_KnownSha256_IsCheckedByTheServer()
+    {
+        var backend = await fixture.CreateBackendAsync(SubRoot, Ct);
+        await using (backend)
+        {
+            await backend.PutAsync(VfsPath.Parse("obj"), new MemoryStream([1, 2, 3]), new PutOptions(3), Ct);
+            var digest = Convert.FromHexString(await HashAsync(new PatternStream(Size)));
+            var otherDigest = Convert.FromHexString(await HashAsync(new PatternStream(Size, seed: 2)));
+
+            var refused = await Assert.ThrowsAsync<VfsException>(async () => await backend.PutAsync(VfsPath.Parse("obj"), new PatternStream(Size), new PutOptions(Size) { Sha256 = otherDigest }, Ct));
+            var refusedNew = await Assert.ThrowsAsync<VfsException>(async () => await backend.PutAsync(VfsPath.Parse("new"), new PatternStream(Size), new PutOptions(Size) { Sha256 = otherDigest }, Ct));
+
+            Assert.Equal((VfsErrorKind.Invalid, VfsErrorKind.Invalid), (refused.Kind, refusedNew.Kind));
+            Assert.Contains("BadDigest", refused.Message, StringComparison.Ordinal);
+            await AssertOnlyThePreviousObjectAsync(backend);
+
+            await backend.PutAsync(VfsPath.Parse("obj"), new PatternStream(Size), new PutOptions(Size) { Sha256 = digest }, Ct);
+            Assert.Equal(digest, SHA256.HashData(await ReadAllAsync(backend, "obj")));
+        }
+    }
+
     protected override async Task AssertNothingElseStoredAsync()
     {
         var root = Path.Combine(fixture.Directory, "data", fixture.Bucket, SubRoot);

@@ -82,6 +82,34 @@ public sealed class S3CrossInstanceTests : IAsyncLifetime
         Assert.Contains("<Code>NoSuchUpload</Code>", wrongKey.Body);
     }
 
+    /// <summary>
+    /// A remembers the upload it began (its parts skip the lookup), yet a part sent to A after B
+    /// completed the upload is NoSuchUpload, a part naming the id under another key is too, and the
+    /// Complete retried on A still answers as the first one did.
+    /// </summary>
+    [Fact]
+    public async Task Multipart_BegunOnACompletedOnB_LaterPartOnAIsNoSuchUpload()
+    {
+        var uploadId = await BeginAsync(_a, "kept/object");
+        var p1 = await S3RawClient.SendAsync(_a, "PUT", $"/bucket/kept/object?partNumber=1&uploadId={uploadId}", RandomBytes(1000, 3));
+        var foreign = await S3RawClient.SendAsync(_a, "PUT", $"/bucket/kept/other?partNumber=1&uploadId={uploadId}", new byte[10]);
+        var completion = CompletionXml((1, p1.Headers.ETag!));
+        var complete = await S3RawClient.SendAsync(_b, "POST", $"/bucket/kept/object?uploadId={uploadId}", completion);
+
+        var late = await S3RawClient.SendAsync(_a, "PUT", $"/bucket/kept/object?partNumber=2&uploadId={uploadId}", new byte[10]);
+        var retried = await S3RawClient.SendAsync(_a, "POST", $"/bucket/kept/object?uploadId={uploadId}", completion);
+
+        Assert.Equal(200, p1.Status);
+        Assert.Equal(404, foreign.Status);
+        Assert.Contains("<Code>NoSuchUpload</Code>", foreign.Body);
+        Assert.Equal(200, complete.Status);
+        Assert.Equal(404, late.Status);
+        Assert.Contains("<Code>NoSuchUpload</Code>", late.Body);
+        Assert.Equal(200, retried.Status);
+        Assert.Equal(Elements(complete.Body, "ETag"), Elements(retried.Body, "ETag"));
+        Assert.Equal(1000, (await S3RawClient.SendAsync(_b, "GET", "/bucket/kept/object")).Bytes.Length);
+    }
+
     [Fact]
     public async Task UploadPartCopy_OnA_CompletedOnB()
     {
