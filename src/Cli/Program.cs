@@ -15,10 +15,4 @@ if (Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self
     SftpAskpass.GatewayExecutable = self;
 }
 
-// EXPERIMENT (h-i13): thread-pool minimum from the environment, to A/B against the csproj's 16.
-if (int.TryParse(Environment.GetEnvironmentVariable("GATEWAY_EXP_MINTHREADS"), out var expMin) && expMin > 0)
-{
-    ThreadPool.SetMinThreads(expMin, expMin);
-}
-
 return await GatewayCli.RunAsync(args, CliEnvironment.System()).ConfigureAwait(false);

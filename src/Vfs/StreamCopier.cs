@@ -11,10 +11,6 @@ public static class StreamCopier
 {
     public const int DefaultBufferSize = 128 * 1024;
 
-    // EXPERIMENT (h-i13): fill the buffer before writing (fewer, larger writes).
-    private static readonly bool ExpFill = Environment.GetEnvironmentVariable("GATEWAY_EXP_FILL") == "1";
-    private static readonly int ExpBuf = int.TryParse(Environment.GetEnvironmentVariable("GATEWAY_EXP_COPYBUF"), out var b) ? b : 0;
-
     /// <summary>Copies to the end of <paramref name="source"/> (or exactly <paramref name="length"/> bytes) and returns the count.</summary>
     /// <exception cref="VfsException">Invalid when the source ends before <paramref name="length"/> bytes.</exception>
     public static async ValueTask<long> CopyAsync(
@@ -25,7 +21,7 @@ public static class StreamCopier
         CancellationToken cancellationToken,
         int bufferSize = DefaultBufferSize)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(ExpBuf > 0 ? ExpBuf : bufferSize);
+        var buffer = ArrayPool<byte>.Shared.Rent(bufferSize);
         try
         {
             long total = 0;
@@ -47,20 +43,6 @@ public static class StreamCopier
                 if (read == 0)
                 {
                     break;
-                }
-
-                if (ExpFill)
-                {
-                    while (read < want)
-                    {
-                        var more = await source.ReadAsync(buffer.AsMemory(read, want - read), cancellationToken).ConfigureAwait(false);
-                        if (more == 0)
-                        {
-                            break;
-                        }
-
-                        read += more;
-                    }
                 }
 
                 hash?.AppendData(buffer, 0, read);

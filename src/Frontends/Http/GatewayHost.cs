@@ -160,29 +160,6 @@ public static partial class GatewayHost
         }
 
         builder.WebHost.UseKestrelCore();
-        // EXPERIMENT (h-i13): socket transport knobs from the environment.
-        builder.WebHost.UseSockets(o =>
-        {
-            if (Environment.GetEnvironmentVariable("GATEWAY_EXP_INLINE") == "1")
-            {
-                o.UnsafePreferInlineScheduling = true;
-            }
-
-            if (int.TryParse(Environment.GetEnvironmentVariable("GATEWAY_EXP_IOQ"), out var ioq))
-            {
-                o.IOQueueCount = ioq;
-            }
-
-            if (Environment.GetEnvironmentVariable("GATEWAY_EXP_WAITDATA") == "1")
-            {
-                o.WaitForDataBeforeAllocatingBuffer = true;
-            }
-
-            if (Environment.GetEnvironmentVariable("GATEWAY_EXP_WAITDATA") == "0")
-            {
-                o.WaitForDataBeforeAllocatingBuffer = false;
-            }
-        });
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -234,10 +211,6 @@ public static partial class GatewayHost
         // Object downloads read the next block while the socket still sends the previous ones; with
         // Kestrel's default of 64 KiB (one block) every flush waited for the send to finish.
         limits.MaxResponseBufferSize = 1024 * 1024;
-        if (long.TryParse(Environment.GetEnvironmentVariable("GATEWAY_EXP_REQBUF"), out var reqbuf))
-        {
-            limits.MaxRequestBufferSize = reqbuf; // EXPERIMENT (h-i13)
-        }
         if (stdio)
         {
             // The single pipe connection lives as long as the restic process, which may sit idle for
