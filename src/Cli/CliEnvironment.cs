@@ -36,6 +36,14 @@ internal sealed record CliEnvironment
     /// <summary>Adds bits to the process umask (serve restic: rest-server's file modes); tests that run commands in-process leave the test process's umask alone.</summary>
     public Action<int> RestrictUmask { get; init; } = bits => Commands.ProcessUmask.Restrict(bits);
 
+    /// <summary>
+    /// Lets socket completions run on the socket event threads (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1,
+    /// read once per process when the first socket is used) unless the variable is set already; see
+    /// GatewayHostSettings.InlineSocketIo. A no-op by default: tests that run commands in-process
+    /// leave the test process's sockets alone.
+    /// </summary>
+    public Action EnableInlineSocketCompletions { get; init; } = () => { };
+
     /// <summary>The real process, with every built-in backend.</summary>
     public static CliEnvironment System() => new()
     {
@@ -48,5 +56,14 @@ internal sealed record CliEnvironment
         IsErrorTerminal = !Console.IsErrorRedirected,
         OpenStandardOutput = Console.OpenStandardOutput,
         ReadSecretLine = TerminalSecret.ReadLine,
+        EnableInlineSocketCompletions = () =>
+        {
+            if (Environment.GetEnvironmentVariable(InlineCompletionsVariable) is null)
+            {
+                Environment.SetEnvironmentVariable(InlineCompletionsVariable, "1");
+            }
+        },
     };
+
+    private const string InlineCompletionsVariable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
 }

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace VfsGateway.Vfs;
 
 /// <summary>
@@ -16,10 +14,16 @@ public static class TempNames
     private const int HexLength = 16;
     private static readonly System.Buffers.SearchValues<char> LowerHex = System.Buffers.SearchValues.Create("0123456789abcdef");
 
+    /// <remarks>
+    /// The name only has to be unique (it is created with O_EXCL), not unguessable: Random.Shared
+    /// instead of RandomNumberGenerator, which on Linux loads and initialises OpenSSL (~8 ms of CPU)
+    /// the first time it is used, and the local backend's start-up probe makes a temp name before
+    /// the first request (docs/performance.md, start-up).
+    /// </remarks>
     public static VfsPath For(VfsPath target)
     {
         Span<byte> random = stackalloc byte[HexLength / 2];
-        RandomNumberGenerator.Fill(random);
+        Random.Shared.NextBytes(random);
         return target.Parent.Join($".{Convert.ToHexStringLower(random)}{Suffix}");
     }
 

@@ -59,16 +59,22 @@ internal sealed partial class LocalBackend
             throw mapped;
         }
 
-        var targetDir = Path.GetDirectoryName(target)!;
-        SyncDirectory(targetDir, to);
-        var sourceDir = Path.GetDirectoryName(source)!;
-        if (!string.Equals(sourceDir, targetDir, StringComparison.Ordinal))
+        // The directory fsync waits for the journal: on a pool thread, so that a server running its
+        // request pipeline inline on the socket event threads (GatewayHostSettings.InlineSocketIo)
+        // keeps reading the other connections' bodies meanwhile.
+        return new ValueTask<Entry>(Task.Run(() =>
         {
-            SyncDirectory(sourceDir, from);
-        }
+            var targetDir = Path.GetDirectoryName(target)!;
+            SyncDirectory(targetDir, to);
+            var sourceDir = Path.GetDirectoryName(source)!;
+            if (!string.Equals(sourceDir, targetDir, StringComparison.Ordinal))
+            {
+                SyncDirectory(sourceDir, from);
+            }
 
-        MoveLegacyRecord(from, target, to);
-        return ValueTask.FromResult(StatFile(to, target));
+            MoveLegacyRecord(from, target, to);
+            return StatFile(to, target);
+        }, CancellationToken.None));
     }
 
     public ValueTask<AboutInfo> AboutAsync(CancellationToken cancellationToken)

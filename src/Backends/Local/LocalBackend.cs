@@ -153,7 +153,8 @@ internal sealed partial class LocalBackend : IBackend, IServerSideCopy, IServerS
                     await WriteMetadataAsync(file, path, written, modTime, options, overwrote, cancellationToken).ConfigureAwait(false);
                 }
 
-                Io(path, () => RandomAccess.FlushToDisk(file));
+                // On a pool thread: see MoveAsync (inline socket I/O must not wait for the disk).
+                await Task.Run(() => Io(path, () => RandomAccess.FlushToDisk(file)), CancellationToken.None).ConfigureAwait(false);
             }
 
             // A temporary upload is renamed next, and the rename syncs the directory; syncing it

@@ -160,6 +160,11 @@ public static partial class GatewayHost
         }
 
         builder.WebHost.UseKestrelCore();
+        if (settings.InlineSocketIo)
+        {
+            builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>, LargeBlockMemoryPoolFactory>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
