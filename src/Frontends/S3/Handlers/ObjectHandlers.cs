@@ -12,6 +12,8 @@ namespace VfsGateway.Frontends.S3.Handlers;
 /// <summary>HeadObject, GetObject, PutObject, DeleteObject.</summary>
 internal sealed class ObjectHandlers(S3Context c)
 {
+    private const int GetCopyBufferSize = 1024 * 1024;
+
     private static readonly (string Parameter, string Header)[] ResponseOverrides =
     [
         ("response-content-type", "Content-Type"),
@@ -107,7 +109,10 @@ internal sealed class ObjectHandlers(S3Context c)
         var stream = await c.Vfs.OpenReadAsync(r.ObjectPath, range, ct).ConfigureAwait(false);
         await using (stream.ConfigureAwait(false))
         {
-            await StreamCopier.CopyAsync(stream, response.Body, count, null, ct).ConfigureAwait(false);
+            // Up to 1 MiB per read and response write: over a network backend (an FTP data connection)
+            // fewer, larger hand-offs to Kestrel moved large GETs 0.58x -> 0.77x of curl's own rate
+            // (docs/performance.md, FTP backend); a small object rents only what it needs.
+            await StreamCopier.CopyAsync(stream, response.Body, count, null, ct, (int)Math.Min(count, GetCopyBufferSize)).ConfigureAwait(false);
         }
     }
 
