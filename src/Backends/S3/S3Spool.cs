@@ -14,8 +14,8 @@ namespace VfsGateway.Backends.S3;
 /// only for servers without flexible checksums (request_checksum=when_required). Held in a buffer
 /// from the backend's <see cref="S3BufferPool"/> up to <c>memoryLimit</c> bytes (the chunk size:
 /// bounded memory; a body starts in a buffer of at most the chunk size, the size kept for reuse,
-/// and moves to a bigger one only when it outgrows it); a frontend part larger than that spills to a temp file deleted
-/// on dispose.
+/// and moves to a bigger one only when it outgrows it); a frontend part larger than that spills
+/// to a temp file deleted on dispose.
 /// </summary>
 internal sealed class S3Spool : IDisposable
 {
