@@ -49,7 +49,7 @@ internal sealed partial class S3Backend : IMultipartUploads
         }
 
         var memory = Math.Max(Options.ChunkSize, Options.UploadCutoff);
-        using var body = await S3Spool.FillAsync(content, length, memory, spillToDisk: true, md5: Options.ChecksumWhenRequired, cancellationToken).ConfigureAwait(false);
+        using var body = await S3Spool.FillAsync(content, length, memory, spillToDisk: true, md5: Options.ChecksumWhenRequired, _buffers, cancellationToken).ConfigureAwait(false);
         if (length is { } expected && body.Length < expected)
         {
             throw new VfsException(VfsErrorKind.Invalid, $"part {partNumber} ended after {body.Length} of {expected} bytes", path.Value);

@@ -30,7 +30,7 @@ internal sealed partial class S3Backend
         {
             // Small or of unknown length: read up to one body; if the content ends inside it, one PutObject.
             var firstLimit = length ?? Math.Max(Options.ChunkSize, Options.UploadCutoff);
-            var first = await S3Spool.FillAsync(content, firstLimit, firstLimit, spillToDisk: false, md5: Options.ChecksumWhenRequired, cancellationToken).ConfigureAwait(false);
+            var first = await S3Spool.FillAsync(content, firstLimit, firstLimit, spillToDisk: false, md5: Options.ChecksumWhenRequired, _buffers, cancellationToken).ConfigureAwait(false);
             try
             {
                 if (length is { } l && first.Length < l)
@@ -215,7 +215,7 @@ internal sealed partial class S3Backend
                         break;
                     }
 
-                    body = await S3Spool.FillAsync(content, limit, chunk, spillToDisk: false, md5: Options.ChecksumWhenRequired, failed.Token).ConfigureAwait(false);
+                    body = await S3Spool.FillAsync(content, limit, chunk, spillToDisk: false, md5: Options.ChecksumWhenRequired, _buffers, failed.Token).ConfigureAwait(false);
                     if (length is { } expected && body.Length < limit)
                     {
                         body.Dispose();

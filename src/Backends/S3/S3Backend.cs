@@ -24,9 +24,13 @@ internal sealed partial class S3Backend : IBackend
     private readonly IAmazonS3 _client;
     private readonly ILogger _logger;
 
+    /// <summary>Spool buffers: chunk-sized ones kept for reuse, one upload's worth (chunk_size × (upload_concurrency + 1)).</summary>
+    private readonly S3BufferPool _buffers;
+
     private S3Backend(S3Options options, IAmazonS3 client, ILogger logger)
     {
         Options = options;
+        _buffers = new S3BufferPool((int)Math.Min(options.ChunkSize, Array.MaxLength), options.UploadConcurrency + 1);
         _client = client;
         _logger = logger;
         var features = BackendFeatures.Discover(this, bucketBased: true, canHaveEmptyDirectories: true, partialUploads: false, conditionalPut: true);

@@ -12,19 +12,23 @@ namespace VfsGateway.Backends.S3;
 /// (x-amz-checksum-crc32) is computed here in the same pass, vectorized, because the SDK's own is
 /// a managed table loop that cost a third of the gateway's CPU on uploads; the MD5 (Content-MD5)
 /// only for servers without flexible checksums (request_checksum=when_required). Held in a buffer
-/// rented from the shared pool up to <c>memoryLimit</c> bytes (the chunk size: bounded memory);
-/// a frontend part larger than that spills to a temp file deleted on dispose.
+/// from the backend's <see cref="S3BufferPool"/> up to <c>memoryLimit</c> bytes (the chunk size:
+/// bounded memory; a body starts in a buffer of at most the chunk size, the size kept for reuse,
+/// and moves to a bigger one only when it outgrows it); a frontend part larger than that spills
+/// to a temp file deleted on dispose.
 /// </summary>
 internal sealed class S3Spool : IDisposable
 {
     private const int ReadSize = 128 * 1024;
 
+    private readonly S3BufferPool _pool;
     private byte[]? _buffer;
     private int _count;
     private FileStream? _file;
 
-    private S3Spool()
+    private S3Spool(S3BufferPool pool)
     {
+        _pool = pool;
     }
 
     public long Length { get; private set; }
@@ -45,9 +49,9 @@ internal sealed class S3Spool : IDisposable
     public string Crc32Base64 { get; private set; } = string.Empty;
 
     /// <summary>Reads up to <paramref name="limit"/> bytes (null: to the end) from <paramref name="source"/>; with <paramref name="md5"/> the MD5 is computed too.</summary>
-    public static async Task<S3Spool> FillAsync(Stream source, long? limit, long memoryLimit, bool spillToDisk, bool md5, CancellationToken cancellationToken)
+    public static async Task<S3Spool> FillAsync(Stream source, long? limit, long memoryLimit, bool spillToDisk, bool md5, S3BufferPool pool, CancellationToken cancellationToken)
     {
-        var spool = new S3Spool();
+        var spool = new S3Spool(pool);
         try
         {
             await spool.ReadAsync(source, limit ?? long.MaxValue, memoryLimit, spillToDisk, md5, cancellationToken).ConfigureAwait(false);
@@ -75,7 +79,7 @@ internal sealed class S3Spool : IDisposable
     {
         if (_buffer is not null)
         {
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
             _buffer = null;
         }
 
@@ -87,10 +91,21 @@ internal sealed class S3Spool : IDisposable
     {
         using var md5 = computeMd5 ? IncrementalHash.CreateHash(HashAlgorithmName.MD5) : null;
         var crc = new Crc32();
-        _buffer = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, Math.Min(limit, memoryLimit)));
-        var capacity = (int)Math.Min(_buffer.Length, Math.Min(limit, memoryLimit));
+        var target = (int)Math.Max(1, Math.Min(limit, memoryLimit));
+        _buffer = _pool.Rent(Math.Min(target, _pool.ChunkSize));
+        var capacity = Math.Min(_buffer.Length, target);
         while (Length < limit)
         {
+            if (_count == capacity && capacity < target)
+            {
+                // The body outgrew its first (chunk-sized) buffer: move it to one of the full size.
+                var bigger = _pool.Rent(target);
+                _buffer.AsSpan(0, _count).CopyTo(bigger);
+                _pool.Return(_buffer);
+                _buffer = bigger;
+                capacity = Math.Min(_buffer.Length, target);
+            }
+
             if (_count < capacity)
             {
                 var read = await source.ReadAsync(_buffer.AsMemory(_count, capacity - _count), cancellationToken).ConfigureAwait(false);
@@ -138,7 +153,7 @@ internal sealed class S3Spool : IDisposable
         if (_file is not null)
         {
             await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
-            ArrayPool<byte>.Shared.Return(_buffer);
+            _pool.Return(_buffer);
             _buffer = null;
             _count = 0;
         }
